@@ -1,0 +1,49 @@
+"""The `linewatch` command: one entry point, one sub-command per job."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from linewatch.cli import db, ingest, status
+from linewatch.cli.county import demo, evaluate, synth
+from linewatch.settings import load_settings
+
+app = typer.Typer(
+    name="linewatch",
+    help="Linewatch: agencies working as one against county lines and child criminal exploitation.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    data_dir: Path | None = typer.Option(
+        None,
+        "--data-dir",
+        envvar="LINEWATCH_DATA_DIR",
+        help="Workspace folder (default ./linewatch-data).",
+    ),
+    database_url: str | None = typer.Option(
+        None,
+        "--database-url",
+        envvar="LINEWATCH_DATABASE_URL",
+        help="SQLAlchemy URL; default a SQLite file in the workspace.",
+    ),
+) -> None:
+    ctx.obj = load_settings(data_dir, database_url)
+
+
+app.add_typer(db.app, name="db")
+app.command("ingest")(ingest.ingest)
+app.command("feeds")(ingest.feeds)
+app.command("status")(status.status)
+app.command("synth")(synth)
+app.command("demo")(demo)
+app.command("evaluate")(evaluate)
+
+if __name__ == "__main__":
+    app()

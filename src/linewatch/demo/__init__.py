@@ -1,0 +1,1 @@
+"""The demo: every stage that exists, run end to end on a synthetic county."""

@@ -1,0 +1,8 @@
+"""Every metric `linewatch evaluate` knows: importing a capability's module registers its metrics."""
+
+from linewatch.evaluate.registry import METRICS
+
+# One import per capability; each module registers its metrics with @metric.
+from linewatch.evaluate import feeds  # noqa: F401  isort: skip
+
+__all__ = ["METRICS"]
