@@ -20,10 +20,11 @@ from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from linewatch.agencies import load_agencies
+from linewatch.feeds.chunk_mapper import ChunkMapper
 from linewatch.feeds.errors import FeedRejected, IngestError, UnknownAgency
 from linewatch.feeds.mapping import Mapping, find_mapping, load_mapping
 from linewatch.feeds.readers import FeedFileError, ReadOptions, open_rows
-from linewatch.feeds.rows import RowError, RowMapper
+from linewatch.feeds.rows import RowError
 from linewatch.model import Schema, SchemaKind
 from linewatch.settings import Settings
 from linewatch.store.analytics import BulkWriter, sweep_orphans
@@ -141,7 +142,7 @@ def ingest_file(
 ) -> IngestResult:
     started = time.perf_counter()
     checked = resolve(agency, mapping, settings)
-    row_mapper = RowMapper(checked)
+    chunk_mapper = ChunkMapper(checked)
     with open_rows(path, _read_options(checked)) as source:
         required, _ = checked.columns_needed()
         missing = sorted(required - set(source.columns))
@@ -151,7 +152,7 @@ def ingest_file(
                 f"is missing required column(s) {', '.join(map(repr, missing))} for mapping {checked.name!r} "
                 f"(the file has: {', '.join(map(repr, source.columns)) or 'no columns'})",
             )
-        row_mapper.restrict_to(source.columns)
+        chunk_mapper.restrict_to(source.columns)
         with engine.connect() as connection:
             existing = connection.execute(
                 select(feed_table.c.id).where(
@@ -208,41 +209,39 @@ def ingest_file(
                         writers[schema.name] = bulk_writers[schema.name]
                     else:
                         writers[schema.name] = VersionedWriter(connection, schema, agency, result.feed_id, now)
-                pending: dict[str, list[tuple[str, dict[str, object], int]]] = {name: [] for name in writers}
-                in_chunk = 0
+                chunk: list[tuple[int, dict[str, str | None]]] = []
 
-                def flush() -> None:
-                    for name, batch in pending.items():
-                        writers[name].write(batch)
-                        batch.clear()
-
-                for row_number, cells in source:
-                    result.rows_read += 1
-                    produced, errors = row_mapper.map(row_number, cells)
-                    if errors:
-                        problems.add(errors)
-                        if rejects is not None:
-                            rejects.add(row_number, cells, errors)
-                        continue
-                    result.rows_loaded += 1
+                def process(chunk: list[tuple[int, dict[str, str | None]]]) -> None:
+                    batches, bad = chunk_mapper.map_chunk(chunk)
+                    if bad:
+                        cells_of = dict(chunk)
+                        for number, errors in bad.items():
+                            problems.add(errors)
+                            if rejects is not None:
+                                rejects.add(number, cells_of[number], errors)
+                    result.rows_loaded += len(chunk) - len(bad)
                     if problems.count and not accept_valid:
-                        continue  # the feed will be rejected: keep validating, stop writing
-                    for item in produced:
-                        pending[item.schema.name].append((item.source_id, item.values, row_number))
-                    in_chunk += 1
-                    if in_chunk >= chunk_rows:
-                        flush()
-                        in_chunk = 0
+                        return  # the feed will be rejected: keep validating, stop writing
+                    for schema, batch in batches:
+                        writers[schema.name].write(batch)
+
+                for numbered in source:
+                    chunk.append(numbered)
+                    if len(chunk) >= chunk_rows:
+                        process(chunk)
+                        result.rows_read += len(chunk)
+                        chunk = []
                         if progress:
                             progress(result.rows_read)
+                process(chunk)
+                result.rows_read += len(chunk)
+                if progress:
+                    progress(result.rows_read)
                 problems.close()
                 if rejects is not None:
                     rejects.close()
                 if problems.count and not accept_valid:
                     raise FeedRejected(path.name, problems.first, problems.count, problems.bad_rows, problems.path)
-                flush()
-                if progress:
-                    progress(result.rows_read)
                 result.rows_rejected = problems.bad_rows
                 result.status = "partial" if problems.bad_rows else "loaded"
                 result.rejects_path = rejects.path if rejects is not None and problems.bad_rows else None

@@ -112,7 +112,9 @@ class Mapping:
         return required, optional - required
 
 
-def _check_against_model(definition: MappingDefinition, model: Model, path: Path, lines: dict) -> None:  # type: ignore[type-arg]
+def _check_against_model(
+    definition: MappingDefinition, model: Model, path: Path, lines: dict[tuple[object, ...], int]
+) -> None:
     def fail(location: tuple[str, ...], problem: str) -> None:
         raise DefinitionError(path, problem, nearest_line(lines, location))
 

@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from linewatch.model import Property, PropertyType, Schema
+from linewatch.store.versioned_writer import Batch
 
 ROW_GROUP = 250_000
 
@@ -64,22 +65,25 @@ class BulkWriter:
         self.writer: pq.ParquetWriter | None = None
         self.rows = 0
 
-    def write(self, batch: list[tuple[str, dict[str, object], int]]) -> None:
-        if not batch:
+    def write(self, batch: Batch) -> None:
+        live = [i for i in range(len(batch.source_rows)) if i not in batch.skip and batch.source_ids[i] is not None]
+        if not live:
             return
-        columns: dict[str, list[object]] = {name: [] for name in self.arrow.names}
-        for source_id, values, source_row in batch:
-            columns["agency"].append(self.agency)
-            columns["source_id"].append(source_id)
-            columns["feed_id"].append(self.feed_id)
-            columns["source_row"].append(source_row)
-            for name in self.arrow.names[4:]:
-                columns[name].append(values.get(name))
+        supplied = dict(zip(batch.names, batch.columns, strict=True))
+        columns: dict[str, list[object]] = {
+            "agency": [self.agency] * len(live),
+            "source_id": [batch.source_ids[i] for i in live],
+            "feed_id": [self.feed_id] * len(live),
+            "source_row": [batch.source_rows[i] for i in live],
+        }
+        for name in self.arrow.names[4:]:
+            values = supplied.get(name)
+            columns[name] = [values[i] for i in live] if values is not None else [None] * len(live)
         table = pa.table(columns, schema=self.arrow)
         if self.writer is None:
             self.writer = pq.ParquetWriter(self.temp_path, self.arrow, compression="zstd")
         self.writer.write_table(table, row_group_size=ROW_GROUP)
-        self.rows += len(batch)
+        self.rows += len(live)
 
     def close(self) -> None:
         if self.writer is not None:
