@@ -1,4 +1,6 @@
 # Every target bootstraps .venv from the project's own files, so a fresh clone needs nothing else.
+# Bytecode is compiled at install: environments with PYTHONDONTWRITEBYTECODE=1 would otherwise
+# recompile every imported module (pyarrow, pandas, sqlalchemy ...) in every process.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -9,7 +11,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip uv
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $(STAMP)
 
