@@ -43,14 +43,16 @@ def _column_letter(index: int) -> str:
     return letters
 
 
-def _cell_xml(reference: str, value: Cell) -> str:
+def _cell_xml(reference: str, value: Cell, shared: dict[str, int]) -> str:
     if value is None or value == "":
         return ""
     if isinstance(value, bool):
         return f'<c r="{reference}" t="b"><v>{int(value)}</v></c>'
     if isinstance(value, int | float):
         return f'<c r="{reference}"><v>{value}</v></c>'
-    return f'<c r="{reference}" t="inlineStr"><is><t xml:space="preserve">{escape(str(value))}</t></is></c>'
+    # Text goes to the shared-strings table, as Excel and school MIS exports write it.
+    index = shared.setdefault(str(value), len(shared))
+    return f'<c r="{reference}" t="s"><v>{index}</v></c>'
 
 
 _CONTENT_TYPES = (
@@ -61,6 +63,7 @@ _CONTENT_TYPES = (
     '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'  # noqa: E501 (schema URLs)
     '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'  # noqa: E501 (schema URLs)
     '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'  # noqa: E501 (schema URLs)
+    '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'  # noqa: E501 (schema URLs)
     "</Types>"
 )
 _ROOT_RELS = (
@@ -74,6 +77,7 @@ _WORKBOOK_RELS = (
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
     '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'  # noqa: E501 (schema URLs)
     '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'  # noqa: E501 (schema URLs)
+    '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'  # noqa: E501 (schema URLs)
     "</Relationships>"
 )
 _STYLES = (
@@ -107,6 +111,7 @@ def write_xlsx(
         _column_letter(i) for i in range(max(len(header), *(len(r) for r in title_rows)) if title_rows else len(header))
     ]
     count = 0
+    shared: dict[str, int] = {}  # memory grows with distinct texts, not rows
 
     def info(name: str) -> zipfile.ZipInfo:
         entry = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
@@ -130,7 +135,7 @@ def write_xlsx(
                 number += 1
                 buffer.append(
                     f'<row r="{number}">'
-                    + "".join(_cell_xml(f"{letters[i]}{number}", v) for i, v in enumerate(row))
+                    + "".join(_cell_xml(f"{letters[i]}{number}", v, shared) for i, v in enumerate(row))
                     + "</row>"
                 )
             for row in rows:
@@ -138,11 +143,20 @@ def write_xlsx(
                 count += 1
                 buffer.append(
                     f'<row r="{number}">'
-                    + "".join(_cell_xml(f"{letters[i]}{number}", v) for i, v in enumerate(row))
+                    + "".join(_cell_xml(f"{letters[i]}{number}", v, shared) for i, v in enumerate(row))
                     + "</row>"
                 )
                 if len(buffer) >= 2000:
                     sheet.write("".join(buffer).encode("utf-8"))
                     buffer.clear()
             sheet.write(("".join(buffer) + "</sheetData></worksheet>").encode("utf-8"))
+        with archive.open(info("xl/sharedStrings.xml"), "w") as strings:
+            strings.write(
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                f'count="{len(shared)}" uniqueCount="{len(shared)}">'.encode()
+            )
+            for text in shared:  # insertion order is index order
+                strings.write(f'<si><t xml:space="preserve">{escape(text)}</t></si>'.encode())
+            strings.write(b"</sst>")
     return count
