@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from linewatch.feeds.convert import identifier_converter, split_name, value_converter
 from linewatch.feeds.mapping import Mapping, PropertyMapping
@@ -19,6 +20,7 @@ from linewatch.store.versioned_writer import Batch
 Column = list[str | None]
 # (raw text) -> (value, problem) for values; (raw text) -> (normalised, valid) for identifiers
 Convert = Callable[[str], tuple[object, object]]
+_first, _second = itemgetter(0), itemgetter(1)
 
 
 @dataclass(slots=True)
@@ -29,7 +31,7 @@ class _PropertyPlan:
     label: str  # how the source is named in errors
     convert: Convert | None  # None for references
     is_identifier: bool
-    memo: dict[str, tuple[object, object]] = field(default_factory=dict)
+    memo: dict[str | None, tuple[object, object]] = field(default_factory=dict)
     constant: tuple[object, object] | None = None
 
     def convert_column(self, raw: Column) -> tuple[list[object], list[object]]:
@@ -38,20 +40,10 @@ class _PropertyPlan:
         assert convert is not None
         if len(memo) > 500_000:  # a column of unique values: stop remembering
             memo.clear()
-        pairs: list[tuple[object, object]] = []
-        append = pairs.append
-        for text in raw:
-            if text is None:
-                append((None, None))
-                continue
-            found = memo.get(text)
-            if found is None:
-                found = memo[text] = convert(text)
-            append(found)
-        if not pairs:
-            return [], []
-        values, second = zip(*pairs, strict=True)
-        return list(values), list(second)
+        for text in set(raw).difference(memo):
+            memo[text] = (None, None) if text is None else convert(text)
+        pairs = list(map(memo.__getitem__, raw))
+        return list(map(_first, pairs)), list(map(_second, pairs))
 
 
 @dataclass(slots=True)
