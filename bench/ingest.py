@@ -154,14 +154,16 @@ def main() -> None:
         else:
             print("  (PostgreSQL skipped: pass --postgres or set LINEWATCH_TEST_POSTGRES_URL)")
         print(
-            f"  (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores: wall-clock rates fall when the machine is busy)"
+            f"  (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores: "
+            "wall-clock rates fall when the machine is busy)"
         )
         for store, (seconds, cpu) in results:
             rate = args.rows / seconds
             met = "met" if rate >= 50_000 else "MISSED"
             target = f"  target >= 50,000 rows/s: {met}" if store == "PostgreSQL" else ""
             print(
-                f"  ingest into {store:<11} {rate:>10,.0f} rows/s wall ({seconds:.1f} s, {seconds / floor:.1f}x the floor); "
+                f"  ingest into {store:<11} {rate:>10,.0f} rows/s wall "
+                f"({seconds:.1f} s, {seconds / floor:.1f}x the floor); "
                 f"{args.rows / cpu:,.0f} rows per CPU-second of the loader{target}"
             )
 
