@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from linewatch.cli import db, ingest, status
+from linewatch.cli import comms, db, ingest, link, status
 from linewatch.cli.county import demo, evaluate, synth
 from linewatch.settings import load_settings
 
@@ -44,6 +44,9 @@ app.command("status")(status.status)
 app.command("synth")(synth)
 app.command("demo")(demo)
 app.command("evaluate")(evaluate)
+app.add_typer(comms.app, name="comms")
+app.command("network")(comms.network)
+link.register(app)
 
 if __name__ == "__main__":
     app()

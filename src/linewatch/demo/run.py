@@ -11,6 +11,8 @@ from rich.console import Console
 
 from linewatch.demo.context import DemoContext, workspace_of
 from linewatch.demo.ingest_stage import load_feeds
+from linewatch.demo.lines_stage import find_lines
+from linewatch.demo.linkage_stage import link_people_stage
 from linewatch.settings import load_settings
 from linewatch.store.engine import make_engine
 from linewatch.store.migrate import upgrade
@@ -20,6 +22,8 @@ Stage = tuple[str, Callable[[DemoContext], list[str]]]
 # Each capability adds its stage here as it lands.
 STAGES: list[Stage] = [
     ("Load agency feeds", load_feeds),
+    ("Link person records into subjects", link_people_stage),
+    ("Find deal lines in communications data", find_lines),
 ]
 
 

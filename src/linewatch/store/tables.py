@@ -143,3 +143,5 @@ def build_metadata(model: Model) -> MetaData:
 
 
 metadata = build_metadata(default_model())
+
+import linewatch.store.tables_linkage  # noqa: E402, F401  isort: skip
