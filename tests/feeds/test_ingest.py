@@ -6,11 +6,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from linewatch.feeds.readers import FeedFileError
 from sqlalchemy import func, select
 
 from linewatch.feeds.errors import FeedRejected, IngestError, UnknownAgency
 from linewatch.feeds.ingest import ingest_file
+from linewatch.feeds.readers import FeedFileError
 from linewatch.store.tables import metadata
 from tests.conftest import Store
 from tests.feeds.helpers import (

@@ -38,7 +38,7 @@ def status(ctx: typer.Context) -> None:
                         func.count(),
                         func.sum(case((t.c.is_current.is_(True), 1), else_=0)),
                         func.count(t.c.agency.distinct()),
-                    )  # type: ignore[arg-type]
+                    )
                 ).one()
                 if total:
                     table.add_row(
@@ -53,7 +53,10 @@ def status(ctx: typer.Context) -> None:
             if files:
                 import duckdb
 
-                ((rows,),) = duckdb.sql(f"select count(*) from read_parquet({[str(f) for f in files]})").fetchall()
+                with duckdb.connect() as analytics:
+                    ((rows,),) = analytics.execute(
+                        "select count(*) from read_parquet(?)", [[str(f) for f in files]]
+                    ).fetchall()
                 table.add_row(schema.name, "bulk (Parquet)", f"{rows:,}", "", "")
         console.print(f"Feeds loaded: {feed_count}")
         console.print(table)

@@ -36,11 +36,8 @@ class RecordBase(BaseModel):
 
 
 def _field(schema: Schema, prop: Property) -> tuple[Any, Any]:
-    python_type: Any
-    if prop.type is PropertyType.enum:
-        python_type = Literal[prop.values]  # a Literal of the model's values, for validation and OpenAPI
-    else:
-        python_type = _PYTHON_TYPES.get(prop.type, str)
+    # Enums become a Literal of the model's values, for validation and OpenAPI.
+    python_type: Any = Literal[prop.values] if prop.type is PropertyType.enum else _PYTHON_TYPES.get(prop.type, str)
     constraints: dict[str, Any] = {"title": prop.label}
     if prop.description:
         constraints["description"] = prop.description
