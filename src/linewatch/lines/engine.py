@@ -8,7 +8,6 @@ timestamp into epoch seconds) lives in one adapter class per engine, here.
 
 from __future__ import annotations
 
-import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +16,8 @@ from typing import Any, Protocol
 
 import duckdb
 import pyarrow as pa
+
+from linewatch.spark import spark_session
 
 
 class LinesEngine(Protocol):
@@ -90,25 +91,8 @@ class SparkEngine:
     name = "spark"
 
     def __init__(self, master: str | None = None):
-        from pyspark.sql import SparkSession
-
-        master = master or os.environ.get("LINEWATCH_SPARK_MASTER", "local[2]")
         self.scratch = Path(tempfile.mkdtemp(prefix="linewatch-spark-"))
-        self.spark: Any = (
-            SparkSession.builder.master(master)
-            .appName("linewatch-lines")
-            .config("spark.sql.session.timeZone", "UTC")
-            .config("spark.sql.shuffle.partitions", os.environ.get("LINEWATCH_SPARK_PARTITIONS", "2"))
-            .config("spark.sql.adaptive.enabled", "true")
-            .config("spark.driver.memory", os.environ.get("LINEWATCH_SPARK_DRIVER_MEMORY", "2g"))
-            .config("spark.ui.showConsoleProgress", "false")
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.ansi.enabled", "false")
-            .config("spark.sql.parquet.inferTimestampNTZ.enabled", "false")
-            .config("spark.local.dir", str(self.scratch))
-            .getOrCreate()
-        )
-        self.spark.sparkContext.setLogLevel("ERROR")
+        self.spark: Any = spark_session("linewatch-lines", self.scratch, master)
         self._cached: list[Any] = []
 
     def register_parquet(self, name: str, paths: list[Path]) -> None:

@@ -130,23 +130,19 @@ def bursts_sql(definition: ScoreDefinition) -> str:
     """
 
 
-def sent_days_sql() -> str:
-    """Days each number sent anything, from the day masks of its pairs (no extra scan)."""
-    return "SELECT a, w, bit_count(bit_or(day_mask)) AS sent_days FROM pairs GROUP BY a, w"
-
-
 def number_weeks_sql(window_days: int) -> str:
     """Every feature per number and week; flare response and retention only where the number
     flared (elsewhere they are 0), which keeps the self-joins small."""
     return """
     WITH sent AS (
         SELECT a AS n, w, count(*) AS distinct_outbound, CAST(sum(events) AS BIGINT) AS outbound,
-               CAST(sum(texts) AS BIGINT) AS texts_sent
+               CAST(sum(texts) AS BIGINT) AS texts_sent, bit_count(bit_or(day_mask)) AS sent_days,
+               min(first_t) AS first_t, max(last_t) AS last_t
         FROM pairs GROUP BY a, w
     ), received AS (
         SELECT b AS n, w, count(*) AS distinct_inbound, CAST(sum(events) AS BIGINT) AS inbound,
                CAST(sum(answered_calls) AS BIGINT) AS answered_calls, CAST(sum(short_calls) AS BIGINT) AS short_calls,
-               CAST(sum(late_events) AS BIGINT) AS late_events
+               CAST(sum(late_events) AS BIGINT) AS late_events, min(first_t) AS first_t, max(last_t) AS last_t
         FROM pairs GROUP BY b, w
     ), flaring AS (
         SELECT a AS n, w, burst_days FROM bursts
@@ -168,7 +164,7 @@ def number_weeks_sql(window_days: int) -> str:
     ), lifetime AS (
         SELECT n, CAST(floor(min(first_t) / 86400.0) AS BIGINT) AS first_day,
                CAST(floor(max(last_t) / 86400.0) AS BIGINT) AS last_day
-        FROM (SELECT a AS n, first_t, last_t FROM pairs UNION ALL SELECT b AS n, first_t, last_t FROM pairs) ends
+        FROM (SELECT n, first_t, last_t FROM sent UNION ALL SELECT n, first_t, last_t FROM received) ends
         GROUP BY n
     ), keys AS (
         SELECT n, w FROM sent UNION SELECT n, w FROM received
@@ -178,7 +174,7 @@ def number_weeks_sql(window_days: int) -> str:
            coalesce(r.inbound, 0) AS inbound,
            coalesce(s.distinct_outbound, 0) AS distinct_outbound,
            coalesce(r.distinct_inbound, 0) AS distinct_inbound,
-           coalesce(d.sent_days, 0) AS sent_days,
+           coalesce(s.sent_days, 0) AS sent_days,
            coalesce(f.burst_days, 0) AS burst_days,
            round(CAST(coalesce(f.burst_days, 0) AS DOUBLE) / greatest(1,
                least(lt.last_day, {first_monday} + (k.w + 1) * {days} - 1)
@@ -196,7 +192,6 @@ def number_weeks_sql(window_days: int) -> str:
     FROM keys k
     LEFT JOIN sent s ON s.n = k.n AND s.w = k.w
     LEFT JOIN received r ON r.n = k.n AND r.w = k.w
-    LEFT JOIN sent_days d ON d.a = k.n AND d.w = k.w
     LEFT JOIN flaring f ON f.n = k.n AND f.w = k.w
     LEFT JOIN recipients rc ON rc.n = k.n AND rc.w = k.w
     LEFT JOIN retained rt ON rt.n = k.n AND rt.w = k.w
@@ -205,11 +200,10 @@ def number_weeks_sql(window_days: int) -> str:
 
 
 def compute_features(engine: LinesEngine, definition: ScoreDefinition, first_year: int, last_year: int) -> None:
-    """Materialise events, pairs, bursts, sent_days and number_weeks in the engine."""
+    """Materialise pairs, busy slots and texts, bursts and number_weeks (events is a view)."""
     engine.view("events", events_sql(engine, definition, first_year, last_year))
     engine.materialise("pairs", pairs_sql(engine, definition))
     engine.materialise("busy_slots", busy_slots_sql(definition))
     engine.materialise("busy_texts", busy_texts_sql(definition))
     engine.materialise("bursts", bursts_sql(definition))
-    engine.materialise("sent_days", sent_days_sql())
     engine.materialise("number_weeks", number_weeks_sql(definition.window_days))

@@ -10,7 +10,6 @@ is set, without which Splink on Spark fails.
 
 from __future__ import annotations
 
-import os
 import tempfile
 from abc import ABC, abstractmethod
 from pathlib import Path
@@ -22,11 +21,10 @@ from splink import DuckDBAPI
 from splink.internals.splink_dataframe import SplinkDataFrame
 
 from linewatch.linkage.errors import LinkageError
+from linewatch.spark import spark_session
 
 EngineName = Literal["duckdb", "spark"]
 ENGINE_NAMES: tuple[EngineName, ...] = ("duckdb", "spark")
-
-SPARK_MASTER_ENV = "LINEWATCH_SPARK_MASTER"
 
 
 class LinkageEngine(ABC):
@@ -87,27 +85,12 @@ class SparkEngine(LinkageEngine):
     def __init__(self, master: str | None = None, checkpoint_dir: Path | None = None) -> None:
         super().__init__()
         try:
-            from pyspark.sql import SparkSession
             from splink import SparkAPI
-            from splink.backends.spark import similarity_jar_location
         except ImportError as error:  # pragma: no cover - pyspark is a dependency
             raise LinkageError(f"--engine spark needs pyspark installed ({error})") from error
         self._own_checkpoint = checkpoint_dir is None
         self.checkpoint_dir = checkpoint_dir or Path(tempfile.mkdtemp(prefix="linewatch-spark-"))
-        chosen_master = master or os.environ.get(SPARK_MASTER_ENV) or "local[2]"
-        self.spark = (
-            SparkSession.builder.master(chosen_master)
-            .appName("linewatch-linkage")
-            .config("spark.jars", similarity_jar_location())
-            .config("spark.sql.shuffle.partitions", "4")
-            .config("spark.default.parallelism", "4")
-            .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.warehouse.dir", str(self.checkpoint_dir / "warehouse"))
-            .config("spark.driver.memory", os.environ.get("LINEWATCH_SPARK_DRIVER_MEMORY", "2g"))
-            .getOrCreate()
-        )
-        self.spark.sparkContext.setLogLevel("ERROR")
+        self.spark = spark_session("linewatch-linkage", self.checkpoint_dir, master)
         self.spark.sparkContext.setCheckpointDir(str(self.checkpoint_dir))
         self.db_api = SparkAPI(spark_session=self.spark, num_partitions_on_repartition=4)
 
