@@ -30,6 +30,8 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/linkage.py
+	$(BIN)/python bench/comms.py
 
 # Re-resolve pinned versions after changing pyproject.toml dependencies.
 lock: $(STAMP)
