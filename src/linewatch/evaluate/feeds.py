@@ -79,7 +79,8 @@ def identifiers_flagged(county: Path, workspace: Path) -> list[Figure]:
         Figure(
             "corrupted identifiers flagged (recall)",
             caught / len(planted),
-            "share of identifiers the generator corrupted (failing their check digit) stored, in some version, with valid = false",
+            "share of identifiers the generator corrupted (failing their check digit) stored, "
+            "in some version, with valid = false",
             ">= 1",
             f"{caught:,} of {len(planted):,}",
         ),
