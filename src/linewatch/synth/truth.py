@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from linewatch.feeds.mapping import find_mapping, load_mapping
 from linewatch.synth.feed_common import FeedResult
 from linewatch.synth.world import World
 
@@ -223,6 +224,14 @@ def write_truth(
     log = log.drop(columns=["person"])
     counts["noise"] = _csv(log, root / "noise.csv")
     corrupted = log[log["noise"].isin(["invalid_identifier", "missing_identifier"])]
+    # Only corruptions a feed actually carries: a person whose feeds never hold an NHS number
+    # (return home interviews, say) has no corrupted NHS number anyone could find.
+    carried = _carried_identifiers(records)
+    keep = [
+        key in carried
+        for key in zip(corrupted["agency"], corrupted["source_person_id"], corrupted["field"], strict=True)
+    ]
+    corrupted = corrupted[keep]
     counts["corrupted_identifiers"] = _csv(corrupted, root / "corrupted_identifiers.csv")
     return counts
 
@@ -236,3 +245,18 @@ LOOKALIKE_KIND = {
     "education_concerns": "concern_not_exploitation",
     "voluntary_concerns": "concern_not_exploitation",
 }
+
+
+def _carried_identifiers(records: pd.DataFrame) -> set[tuple[str, str, str]]:
+    """(agency, local person id, property) for every Person property some feed of that person maps."""
+    fields_of: dict[str, set[str]] = {}
+    for name in records["mapping"].unique():
+        definition = load_mapping(find_mapping(str(name))).definition
+        fields_of[str(name)] = {
+            prop for entity in definition.entities.values() if entity.schema_ == "Person" for prop in entity.properties
+        }
+    return {
+        (agency, person, field)
+        for agency, name, person in zip(records["agency"], records["mapping"], records["source_person_id"], strict=True)
+        for field in fields_of[name]
+    }
