@@ -209,3 +209,14 @@ def test_rejected_bulk_feed_leaves_no_parquet(store: Store, tmp_path: Path) -> N
     with pytest.raises(FeedRejected):
         load(store, path, mapping=SIGHTINGS_MAPPING, agency="transport_police", chunk_rows=10)
     assert list(store.settings.analytics_dir.glob("**/*.parquet*")) == []
+
+
+def test_value_too_long_for_its_column_is_a_row_error_not_a_database_failure(store: Store, tmp_path: Path) -> None:
+    rows = [missing_row(n) for n in range(5)]
+    rows[3]["NHS No"] = "9" * 80
+    path = write_csv(tmp_path / "missing.csv", rows)
+    with pytest.raises(FeedRejected) as caught:
+        load(store, path)
+    assert "row 5, column 'NHS No'" in str(caught.value)
+    assert "longer than the 64 characters this field holds" in str(caught.value)
+    assert count(store, person) == count(store, episode) == count(store, feed) == 0

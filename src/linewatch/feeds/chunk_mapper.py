@@ -15,7 +15,10 @@ from linewatch.feeds.convert import identifier_converter, split_name, value_conv
 from linewatch.feeds.mapping import Mapping, PropertyMapping
 from linewatch.feeds.rows import Cells, RowError
 from linewatch.model import Property, PropertyType, Schema
+from linewatch.store.tables import SOURCE_ID_LENGTH, text_limit
 from linewatch.store.versioned_writer import Batch
+
+TOO_LONG = "is longer than the %d characters this field holds"
 
 Column = list[str | None]
 # (raw text) -> (value, problem) for values; (raw text) -> (normalised, valid) for identifiers
@@ -152,7 +155,10 @@ class ChunkMapper:
         what = f"is empty, but it identifies the {entity.schema.label.lower()}"
         for index, cells in enumerate(zip(*parts, strict=True)):
             if all(cells):
-                keys.append("|".join(cell for cell in cells if cell))
+                key = "|".join(cell for cell in cells if cell)
+                if len(key) > SOURCE_ID_LENGTH:
+                    problem(index, RowError(numbers[index], entity.key[0], key[:40] + "…", TOO_LONG % SOURCE_ID_LENGTH))
+                keys.append(key)
                 continue
             keys.append(None)
             if not entity.optional:
@@ -196,6 +202,13 @@ class ChunkMapper:
                     found = splits[text] = split_name(text, layout)[part]
                 named.append(found)
             raw = named
+        # Stored text has a width (an identifier kept as given still fits in 64 characters); say so
+        # per row rather than let the database refuse the whole COPY.
+        limit = text_limit(prop)
+        if limit is not None:
+            for index, text in enumerate(raw):
+                if text is not None and len(text) > limit and own_keys[index] is not None:
+                    problem(index, RowError(numbers[index], plan.label, text[:40] + "…", TOO_LONG % limit))
         # An empty reference to a required entity is already reported as that entity's empty key.
         reported = source.entity is not None and source.entity in required_entities
         if (prop.required or source.required) and not reported:

@@ -26,7 +26,7 @@ from linewatch.feeds.errors import FeedRejected, IngestError, UnknownAgency
 from linewatch.feeds.mapping import Mapping, find_mapping, load_mapping
 from linewatch.feeds.readers import FeedFileError, ReadOptions, open_rows
 from linewatch.feeds.rows import RowError
-from linewatch.model import Schema, SchemaKind
+from linewatch.model import SchemaKind
 from linewatch.settings import Settings
 from linewatch.store.analytics import BulkWriter, sweep_orphans
 from linewatch.store.tables import metadata
@@ -318,7 +318,3 @@ def _record_counts(writers: dict[str, VersionedWriter | BulkWriter]) -> dict[str
         else:
             counts[name] = writer.counts.as_dict()
     return counts
-
-
-def schemas_of(mapping: Mapping) -> list[Schema]:
-    return [mapping.schema_of(entity) for entity in mapping.definition.entities]

@@ -72,6 +72,15 @@ def column_type(prop: Property) -> TypeEngine[Any]:
     return mapping.get(prop.type, Text())
 
 
+SOURCE_ID_LENGTH = 512
+
+
+def text_limit(prop: Property) -> int | None:
+    """The most characters the property's column holds, or None for unbounded text."""
+    length = getattr(column_type(prop), "length", None)
+    return int(length) if length else None
+
+
 def property_columns(prop: Property) -> list[Column[Any]]:
     """The column(s) one property is stored in: identifiers carry a validity flag beside them."""
     columns: list[Column[Any]] = [Column(prop.name, column_type(prop), nullable=True)]
@@ -96,7 +105,7 @@ def _schema_table(schema: Schema, metadata: MetaData) -> Table:
         metadata,
         Column("id", ID_TYPE, primary_key=True, autoincrement=True),
         Column("agency", String(64), nullable=False),
-        Column("source_id", String(512), nullable=False),
+        Column("source_id", String(SOURCE_ID_LENGTH), nullable=False),
         Column("version", Integer, nullable=False),
         Column("is_current", Boolean, nullable=False),
         Column("feed_id", ForeignKey("feed.id"), nullable=False),
