@@ -153,4 +153,7 @@ def build_metadata(model: Model) -> MetaData:
 
 metadata = build_metadata(default_model())
 
-import linewatch.store.tables_linkage  # noqa: E402, F401  isort: skip
+import linewatch.store.tables_linkage  # noqa: E402  isort: skip
+import linewatch.store.tables_screening  # noqa: E402  isort: skip
+import linewatch.store.tables_places  # noqa: E402  isort: skip
+import linewatch.store.tables_access  # noqa: E402, F401  isort: skip
