@@ -32,6 +32,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/linkage.py
 	$(BIN)/python bench/comms.py
+	$(BIN)/python bench/api.py
 
 # Re-resolve pinned versions after changing pyproject.toml dependencies.
 lock: $(STAMP)

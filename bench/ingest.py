@@ -1,19 +1,24 @@
 """Ingest speed: a 1M-row attendance feed into SQLite and PostgreSQL.
 
 Prints rows/s for the full ingest (read, validate, normalise identifiers, version, write) and,
-as the floor measured in the same process, for merely reading the same CSV with the csv module.
+as the floor measured in the same process, for merely reading the same CSV with the csv module;
+then the loader's own stages (reading the file into column chunks, mapping them onto the model)
+so that the time of an ingest can be split into reading, mapping, and versioning and writing.
 Target: at least 50,000 rows/s into PostgreSQL on a 2-core machine.
 
-    .venv/bin/python bench/ingest.py [--rows 1000000] [--postgres URL]
+    .venv/bin/python bench/ingest.py [--rows 1000000] [--postgres URL] [--repeat 1]
 
 PostgreSQL is used when --postgres or LINEWATCH_TEST_POSTGRES_URL is given; the benchmark
-creates and drops its own database.
+creates and drops its own database for each run. The machine's load average is printed with
+every figure: wall-clock rates fall when other work shares the cores, the ratios to the floor
+much less. With --repeat N each store is loaded N times and the fastest run is reported.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import gc
 import os
 import random
 import tempfile
@@ -24,7 +29,10 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine.url import make_url
 
+from linewatch.feeds.chunk_mapper import ChunkMapper
 from linewatch.feeds.ingest import ingest_file
+from linewatch.feeds.mapping import load_mapping
+from linewatch.feeds.readers import ReadOptions, open_rows
 from linewatch.identifiers import make_upn
 from linewatch.settings import load_settings
 from linewatch.store.engine import make_engine
@@ -109,63 +117,111 @@ def read_only(path: Path) -> float:
     return time.perf_counter() - started
 
 
+CHUNK_ROWS = 20_000
+
+
+def read_chunks(path: Path, mapped: bool) -> tuple[float, float]:
+    """(wall, CPU) seconds to read the feed into column chunks, and to map them if `mapped`."""
+    mapper = ChunkMapper(load_mapping(MAPPING))
+    gc.disable()  # as ingest_file does
+    try:
+        started, cpu_started = time.perf_counter(), time.process_time()
+        with open_rows(path, ReadOptions(format="csv")) as source:
+            mapper.restrict_to(source.columns)
+            for chunk in source.chunks(CHUNK_ROWS):
+                if mapped:
+                    mapper.map_chunk(chunk)
+        return time.perf_counter() - started, time.process_time() - cpu_started
+    finally:
+        gc.enable()
+
+
+def load_average() -> str:
+    return f"load {os.getloadavg()[0]:.1f}"
+
+
 def run(url: str, workspace: Path, feed: Path, rows: int) -> tuple[float, float]:
     """(wall seconds, this process's CPU seconds) for one full ingest."""
     settings = load_settings(workspace, url)
     engine = make_engine(url)
     upgrade(engine)
     started, cpu_started = time.perf_counter(), time.process_time()
-    result = ingest_file(feed, agency="education", mapping=str(MAPPING), settings=settings, engine=engine)
+    result = ingest_file(
+        feed, agency="education", mapping=str(MAPPING), settings=settings, engine=engine, chunk_rows=CHUNK_ROWS
+    )
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     assert result.rows_loaded == rows, result
     engine.dispose()
     return seconds, cpu
 
 
+def postgres_run(admin_url: str, workspace: Path, feed: Path, rows: int) -> tuple[float, float]:
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    name = f"lw_bench_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+        return run(url, workspace, feed, rows)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def per_row(seconds: float, rows: int) -> str:
+    return f"{seconds / rows * 1e6:5.1f} us/row"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--postgres", default=os.environ.get("LINEWATCH_TEST_POSTGRES_URL"))
+    parser.add_argument("--repeat", type=int, default=1, help="load each store this many times, report the fastest")
     args = parser.parse_args()
+    rows = args.rows
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         feed = root / "attendance.csv"
-        write_feed(feed, args.rows)
+        write_feed(feed, rows)
         size_mb = feed.stat().st_size / 1e6
-        print(
-            f"Feed: {args.rows:,} rows ({size_mb:.0f} MB), {args.rows // 3:,} pupils x 3 terms -> Person + Attendance"
-        )
+        print(f"Feed: {rows:,} rows ({size_mb:.0f} MB), {rows // 3:,} pupils x 3 terms -> Person + Attendance")
+        print(f"Machine: {os.cpu_count()} cores, {load_average()} at the start")
         floor = read_only(feed)
-        print(f"  floor: csv.reader to dicts        {args.rows / floor:>10,.0f} rows/s  ({floor:.1f} s)")
-        results: list[tuple[str, tuple[float, float]]] = []
-        sqlite_seconds = run(f"sqlite:///{root / 'bench.db'}", root / "sqlite", feed, args.rows)
-        results.append(("SQLite", sqlite_seconds))
+        print(f"  floor: csv.reader to dicts        {rows / floor:>10,.0f} rows/s  ({floor:.1f} s; {load_average()})")
+        for label, mapped in (("read into column chunks", False), ("read + map onto the model", True)):
+            seconds, cpu = read_chunks(feed, mapped)
+            print(
+                f"  stage: {label:<26} {rows / seconds:>10,.0f} rows/s  ({seconds:.1f} s, "
+                f"{seconds / floor:.1f}x the floor; CPU {per_row(cpu, rows)}; {load_average()})"
+            )
+        stores: list[tuple[str, str]] = [("SQLite", "sqlite")]
         if args.postgres:
-            admin = create_engine(args.postgres, isolation_level="AUTOCOMMIT")
-            name = f"lw_bench_{uuid.uuid4().hex[:8]}"
-            with admin.connect() as connection:
-                connection.execute(text(f'CREATE DATABASE "{name}"'))
-            try:
-                url = make_url(args.postgres).set(database=name).render_as_string(hide_password=False)
-                results.append(("PostgreSQL", run(url, root / "postgres", feed, args.rows)))
-            finally:
-                with admin.connect() as connection:
-                    connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            stores.append(("PostgreSQL", args.postgres))
         else:
             print("  (PostgreSQL skipped: pass --postgres or set LINEWATCH_TEST_POSTGRES_URL)")
-        print(
-            f"  (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores: "
-            "wall-clock rates fall when the machine is busy)"
-        )
-        for store, (seconds, cpu) in results:
-            rate = args.rows / seconds
-            met = "met" if rate >= 50_000 else "MISSED"
-            target = f"  target >= 50,000 rows/s: {met}" if store == "PostgreSQL" else ""
-            print(
-                f"  ingest into {store:<11} {rate:>10,.0f} rows/s wall "
-                f"({seconds:.1f} s, {seconds / floor:.1f}x the floor); "
-                f"{args.rows / cpu:,.0f} rows per CPU-second of the loader{target}"
+        for store, url in stores:
+            runs: list[tuple[float, float, str]] = []
+            for attempt in range(args.repeat):
+                workspace = root / f"{store}-{attempt}"
+                if url == "sqlite":
+                    seconds, cpu = run(f"sqlite:///{workspace / 'bench.db'}", workspace, feed, rows)
+                else:
+                    seconds, cpu = postgres_run(url, workspace, feed, rows)
+                runs.append((seconds, cpu, load_average()))
+            seconds, cpu, load = min(runs)
+            rate = rows / seconds
+            target = (
+                f"; target >= 50,000 rows/s {'met' if rate >= 50_000 else 'MISSED'}" if store == "PostgreSQL" else ""
             )
+            print(
+                f"  ingest into {store:<22} {rate:>10,.0f} rows/s  ({seconds:.1f} s, {seconds / floor:.1f}x the floor; "
+                f"loader CPU {per_row(cpu, rows)}; {load}{target})"
+            )
+        print(
+            "  (x the floor = the ingest's seconds over the floor's: 50,000 rows/s is "
+            f"{rows / 50_000 / floor:.1f}x the floor on this machine right now)"
+        )
 
 
 if __name__ == "__main__":

@@ -18,7 +18,9 @@ from linewatch.store.tables import metadata
 from tests.conftest import Store
 from tests.feeds.helpers import MISSING_MAPPING, missing_row, write_csv
 
-ROWS = 60_000
+# Enough rows that the load outlasts the kill window (0.5 to 4 s) even now that loading is fast:
+# a load that finished before the kill would prove nothing.
+ROWS = 150_000
 
 
 def _counts(store: Store) -> tuple[int, int, int]:

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 from sqlalchemy import Engine
 
+from linewatch.audit import hooks as audit_hooks
 from linewatch.cli.common import EXIT_USER_ERROR, console, errors, settings_from, user_errors
 from linewatch.lines.engine import ENGINES
 from linewatch.settings import Settings
@@ -79,7 +80,8 @@ def lines(
         if exports and outcome.out_dir is not None:
             from linewatch.lines.exports import export_network
 
-            export_network(outcome, outcome.out_dir / "exports")
+            files = export_network(outcome, outcome.out_dir / "exports")
+            audit_hooks.exported(_store_if_present(settings), "lines network", files)
     console.print(
         f"{outcome.records:,} records, {outcome.numbers_scored:,} numbers scored on {outcome.engine} "
         f"({', '.join(f'{k} {v:.1f}s' for k, v in outcome.seconds.items())})"

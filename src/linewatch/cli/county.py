@@ -11,6 +11,7 @@ from rich.table import Table
 
 from linewatch.cli.common import EXIT_USER_ERROR, console, settings_from, user_errors
 from linewatch.demo.context import workspace_of
+from linewatch.demo.serve_stage import serve_demo
 
 DEFAULT_CHILDREN = 20_000
 
@@ -69,12 +70,11 @@ def demo(
         if not (county / "feeds" / "manifest.json").exists():
             console.print(f"[red]{county} is not a county made by `linewatch synth` (no feeds/manifest.json).[/]")
             raise typer.Exit(EXIT_USER_ERROR)
-        run_demo(county, console)
+        demo_run = run_demo(county, console)
         console.rule("Done")
         console.print(f"Workspace: {workspace_of(county)}")
         console.print(f"Quality figures: linewatch evaluate {county}")
-        if serve:
-            console.print("The web app arrives with the API issue; nothing to serve yet.")
+        serve_demo(demo_run.settings, console, serve=serve)
 
 
 def evaluate(

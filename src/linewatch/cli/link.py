@@ -14,6 +14,7 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from linewatch.audit import hooks as audit_hooks
 from linewatch.cli.common import EXIT_USER_ERROR, console, errors, open_store, settings_from, user_errors
 from linewatch.linkage.engines import ENGINE_NAMES
 from linewatch.linkage.errors import LinkageError
@@ -163,7 +164,9 @@ def review_list(
     with linkage_errors():
         if status not in {"pending", "accepted", "rejected", "superseded", "all"}:
             raise LinkageError("--status must be pending, accepted, rejected, superseded or all")
-        items = list_reviews(open_store(settings_from(ctx)), None if status == "all" else status, limit)  # type: ignore[arg-type]
+        store = open_store(settings_from(ctx))
+        items = list_reviews(store, None if status == "all" else status, limit)  # type: ignore[arg-type]
+        audit_hooks.consulted(store, "linewatch review list", [side for i in items for side in (i.left, i.right)])
         if not items:
             console.print(f"No {status} review items.")
             return
@@ -200,7 +203,9 @@ def _decide(ctx: typer.Context, review_id: int, accept: bool, note: str | None) 
 
     with linkage_errors():
         by = os.environ.get("LINEWATCH_USER") or getpass.getuser()
-        item = decide(open_store(settings_from(ctx)), review_id, accept=accept, by=by, note=note)
+        store = open_store(settings_from(ctx))
+        item = decide(store, review_id, accept=accept, by=by, note=note)
+        audit_hooks.review_decided(store, item.id, accept, [item.left, item.right])
         verb = "accepted: always linked" if accept else "rejected: never in one subject"
         console.print(
             f"#{item.id} {verb} ({item.left['agency']} {item.left['source_id']} / "

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import typer
 
-from linewatch.cli import comms, db, ingest, link, status
+from linewatch.cli import audit, comms, db, ingest, link, records, screen, serve, status, users
+from linewatch.cli import places as places_cli
 from linewatch.cli.county import demo, evaluate, synth
 from linewatch.settings import load_settings
 
@@ -47,6 +48,12 @@ app.command("evaluate")(evaluate)
 app.add_typer(comms.app, name="comms")
 app.command("network")(comms.network)
 link.register(app)
+screen.register(app)
+serve.register(app)
+users.register(app)
+audit.register(app)
+records.register(app)
+app.add_typer(places_cli.app, name="places")
 
 if __name__ == "__main__":
     app()

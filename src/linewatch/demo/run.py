@@ -13,6 +13,8 @@ from linewatch.demo.context import DemoContext, workspace_of
 from linewatch.demo.ingest_stage import load_feeds
 from linewatch.demo.lines_stage import find_lines
 from linewatch.demo.linkage_stage import link_people_stage
+from linewatch.demo.places_stage import places_stage
+from linewatch.demo.screening_stage import screening_stage
 from linewatch.settings import load_settings
 from linewatch.store.engine import make_engine
 from linewatch.store.migrate import upgrade
@@ -24,6 +26,8 @@ STAGES: list[Stage] = [
     ("Load agency feeds", load_feeds),
     ("Link person records into subjects", link_people_stage),
     ("Find deal lines in communications data", find_lines),
+    ("Places and routes: cuckooing, hotspots, peer groups, corridors", places_stage),
+    ("Screen children and young adults for early signs of exploitation", screening_stage),
 ]
 
 

@@ -6,5 +6,7 @@ from linewatch.evaluate.registry import METRICS
 from linewatch.evaluate import feeds  # noqa: F401  isort: skip
 from linewatch.evaluate import lines  # noqa: F401  isort: skip
 from linewatch.evaluate import linkage  # noqa: F401  isort: skip
+from linewatch.evaluate import places  # noqa: F401  isort: skip
+from linewatch.evaluate import screening  # noqa: F401  isort: skip
 
 __all__ = ["METRICS"]

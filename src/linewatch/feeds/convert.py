@@ -18,6 +18,9 @@ Converted = tuple[object, str | None]
 Converter = Callable[[str], Converted]
 
 _SPACES = re.compile(r"\s+")
+# Whole numbers are stored as 32-bit integers (PostgreSQL's integer): a larger one is a row error
+# here rather than a failed load there.
+INTEGER_RANGE = (-(2**31), 2**31 - 1)
 
 
 @lru_cache(maxsize=262_144)
@@ -81,6 +84,8 @@ def integer_converter(minimum: float | None) -> Converter:
             number = int(as_float)
         if minimum is not None and number < minimum:
             return None, f"is below the minimum of {minimum:g}"
+        if not INTEGER_RANGE[0] <= number <= INTEGER_RANGE[1]:
+            return None, f"is outside the range this field holds ({INTEGER_RANGE[0]:,} to {INTEGER_RANGE[1]:,})"
         return number, None
 
     return convert

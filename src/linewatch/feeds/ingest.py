@@ -21,14 +21,16 @@ from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from linewatch.agencies import load_agencies
+from linewatch.audit import hooks as audit_hooks
 from linewatch.feeds.chunk_mapper import ChunkMapper
 from linewatch.feeds.errors import FeedRejected, IngestError, UnknownAgency
 from linewatch.feeds.mapping import Mapping, find_mapping, load_mapping
-from linewatch.feeds.readers import FeedFileError, ReadOptions, open_rows
+from linewatch.feeds.readers import FeedFileError, ReadOptions, RowChunk, open_rows
 from linewatch.feeds.rows import RowError
 from linewatch.model import SchemaKind
 from linewatch.settings import Settings
 from linewatch.store.analytics import BulkWriter, sweep_orphans
+from linewatch.store.bulk_load import CopyStream
 from linewatch.store.tables import metadata
 from linewatch.store.versioned_writer import VersionedWriter
 from linewatch.util.safe_csv import SafeCsvWriter, open_safe_csv
@@ -208,7 +210,9 @@ def _ingest_file(
         result = IngestResult("loaded", 0, path.name, agency, checked.name, encoding=source.encoding)
         bulk_writers: dict[str, BulkWriter] = {}
         try:
-            with engine.begin() as connection:
+            # PostgreSQL stores one chunk while the next is converted (see store/bulk_load.py); the
+            # stream stops before the transaction commits or rolls back.
+            with engine.begin() as connection, CopyStream(connection) as stream:
                 feed_id = connection.execute(
                     insert(feed_table).values(
                         agency=agency,
@@ -236,40 +240,40 @@ def _ingest_file(
                         bulk_writers[schema.name] = BulkWriter(settings.analytics_dir, schema, agency, result.feed_id)
                         writers[schema.name] = bulk_writers[schema.name]
                     else:
-                        writers[schema.name] = VersionedWriter(connection, schema, agency, result.feed_id, now)
-                chunk: list[tuple[int, dict[str, str | None]]] = []
+                        writers[schema.name] = VersionedWriter(
+                            connection, schema, agency, result.feed_id, now, stream=stream
+                        )
 
-                def process(chunk: list[tuple[int, dict[str, str | None]]]) -> None:
+                def process(chunk: RowChunk) -> None:
                     batches, bad = chunk_mapper.map_chunk(chunk)
                     if bad:
-                        cells_of = dict(chunk)
+                        index_of = {number: index for index, number in enumerate(chunk.numbers)}
                         for number, errors in bad.items():
                             problems.add(errors)
                             if rejects is not None:
-                                rejects.add(number, cells_of[number], errors)
+                                rejects.add(number, chunk.cells(index_of[number]), errors)
                     result.rows_loaded += len(chunk) - len(bad)
                     if problems.count and not accept_valid:
                         return  # the feed will be rejected: keep validating, stop writing
                     for schema, batch in batches:
                         writers[schema.name].write(batch)
 
-                for numbered in source:
-                    chunk.append(numbered)
-                    if len(chunk) >= chunk_rows:
-                        process(chunk)
-                        result.rows_read += len(chunk)
-                        chunk = []
-                        if progress:
-                            progress(result.rows_read)
-                process(chunk)
-                result.rows_read += len(chunk)
-                if progress:
-                    progress(result.rows_read)
+                for chunk in source.chunks(chunk_rows):
+                    process(chunk)
+                    result.rows_read += len(chunk)
+                    if progress:
+                        progress(result.rows_read)
+                if progress and not result.rows_read:
+                    progress(0)
                 problems.close()
                 if rejects is not None:
                     rejects.close()
                 if problems.count and not accept_valid:
                     raise FeedRejected(path.name, problems.first, problems.count, problems.bad_rows, problems.path)
+                for writer in writers.values():
+                    if isinstance(writer, VersionedWriter):
+                        writer.finish()
+                stream.close()
                 result.rows_rejected = problems.bad_rows
                 result.status = "partial" if problems.bad_rows else "loaded"
                 result.rejects_path = rejects.path if rejects is not None and problems.bad_rows else None
@@ -288,6 +292,7 @@ def _ingest_file(
                         seconds=round(result.seconds, 3),
                     )
                 )
+                audit_hooks.feed_loaded(connection, result.feed_id, agency, path.name, result.records)
                 for writer in bulk_writers.values():
                     writer.publish()
         except IntegrityError as error:

@@ -20,6 +20,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 from sqlalchemy import Engine, update
 
+from linewatch.audit import hooks as audit_hooks
 from linewatch.linkage.engines import LinkageEngine, open_engine
 from linewatch.linkage.entities import resolve_entities
 from linewatch.linkage.errors import LinkageError
@@ -211,6 +212,7 @@ def _write(
                 subjects_retired=changes["subjects_retired"], review_pending=pending, report=report,
             )
         )  # fmt: skip
+        audit_hooks.linkage_run(connection, run_id, kind, linkage.records, len(set(subject_of.values())))
     _keep_run_files(settings, run_id, linkage, report)
     return LinkRun(
         run_id=run_id,

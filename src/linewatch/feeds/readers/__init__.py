@@ -15,10 +15,10 @@ from .csv_reader import open_csv
 from .errors import FeedFileError
 from .json_reader import open_json
 from .options import ReadOptions
-from .row_source import Row, RowSource
+from .row_source import Row, RowChunk, RowSource
 from .xlsx_reader import open_xlsx
 
-__all__ = ["FeedFileError", "ReadOptions", "Row", "RowSource", "open_rows"]
+__all__ = ["FeedFileError", "ReadOptions", "Row", "RowChunk", "RowSource", "open_rows"]
 
 
 def open_rows(path: Path, options: ReadOptions) -> RowSource:

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from .encoding import scan_text
 from .errors import FeedFileError
 from .options import ReadOptions
-from .row_source import OpenedFeed, Row
+from .row_source import Column, OpenedFeed, Row, RowChunk
 from .source_file import Fingerprint, bounded_lines, check_unchanged, fingerprint, open_source
 from .table_shape import check_column_names, fit_row_to_header
 
@@ -42,12 +43,16 @@ def open_csv(path: Path, options: ReadOptions) -> OpenedFeed:
         before = fingerprint(file)
         file.seek(0)
         text = io.TextIOWrapper(file, encoding=scan.encoding, newline="")
-        reader = csv.reader(bounded_lines(text, path, MAX_LINE_CHARS), delimiter=options.delimiter, strict=True)
+        lines = bounded_lines(text, path, MAX_LINE_CHARS)
+        reader = csv.reader(lines, delimiter=options.delimiter, strict=True)
         columns, header_end_line = _read_header(path, reader, options)
     except BaseException:
         file.close()
         raise
-    return CsvRows(path, columns, scan.encoding, scan.content_sha256, file, text, reader, header_end_line, before)
+    return CsvRows(
+        path, columns, scan.encoding, scan.content_sha256, file, text, reader, header_end_line, before,
+        lines, options.delimiter,
+    )  # fmt: skip
 
 
 class CsvRows(OpenedFeed):
@@ -62,6 +67,8 @@ class CsvRows(OpenedFeed):
         reader: CsvReader,
         header_end_line: int,
         before: Fingerprint,
+        lines: Iterator[str],
+        delimiter: str,
     ) -> None:
         # The text wrapper is held (and closed) here: if only the line generator held it, the
         # wrapper would be collected when the lines run out, closing the file under us.
@@ -70,6 +77,10 @@ class CsvRows(OpenedFeed):
         self._reader = reader
         self._header_end_line = header_end_line
         self._fingerprint = before
+        # The reader above holds nothing but these lines, so readers made later over the same
+        # lines carry on exactly where it stopped.
+        self._lines = lines
+        self._delimiter = delimiter
 
     def _rows(self) -> Iterator[Row]:
         # This loop is the ingest hot path: per row, one list comprehension and one dict.
@@ -91,13 +102,138 @@ class CsvRows(OpenedFeed):
         except csv.Error as error:
             raise _malformed(path, error, previous_end + 1, reader.line_num) from None
         except UnicodeDecodeError:
-            # scan_text decoded the whole file already, so only a change since then gets here.
-            raise FeedFileError(
-                path,
-                f"the text after row {previous_end} no longer decodes as {self.encoding}; "
-                "the file changed while it was being read",
-            ) from None
+            raise _no_longer_decodes(path, previous_end, self.encoding) from None
         check_unchanged(path, self._file, self._fingerprint)
+
+    def _chunks(self, size: int) -> Iterator[RowChunk]:
+        # The hot path of a load. A block of lines that parses into exactly one record per line
+        # (no quoted line breaks, no malformed quoting) needs no per-record bookkeeping: row n is
+        # line n. Any other block is parsed record by record exactly as _rows does.
+        lines = self._lines
+        end = self._header_end_line  # the last line consumed so far
+        while True:
+            block, decode_failed = _read_block(lines, size)
+            if not block and not decode_failed:
+                break
+            records = None if decode_failed else _one_record_per_line(block, self._delimiter)
+            if records is not None:
+                chunk = self._chunk_of(list(range(end + 1, end + 1 + len(block))), records)
+                end += len(block)
+            else:
+                tail: Iterable[str] = _decode_failure() if decode_failed else lines
+                numbers, rows, end = self._rows_one_by_one(block, tail, end)
+                chunk = self._transposed(numbers, rows)
+            if chunk is not None:
+                yield chunk
+            if decode_failed:
+                raise _no_longer_decodes(self.path, end, self.encoding)
+        check_unchanged(self.path, self._file, self._fingerprint)
+
+    def _rows_one_by_one(
+        self, block: list[str], tail: Iterable[str], end: int
+    ) -> tuple[list[int], list[list[str | None]], int]:
+        """The rows that start in `block`, numbered, checked and in the order _rows gives them
+        (so the first problem is the one reported); a record that runs past the block takes its
+        remaining lines from `tail`. Returns the last line consumed."""
+        reader = csv.reader(chain(block, tail), delimiter=self._delimiter, strict=True)
+        numbers: list[int] = []
+        rows: list[list[str | None]] = []
+        consumed = 0  # lines of this reader, relative to `end`
+        try:
+            while consumed < len(block):
+                cells = next(reader, None)
+                if cells is None:
+                    break
+                number = end + consumed + 1
+                consumed = reader.line_num
+                values = self._fitted(number, cells)
+                if values is not None:
+                    numbers.append(number)
+                    rows.append(values)
+        except csv.Error as error:
+            raise _malformed(self.path, error, end + consumed + 1, end + reader.line_num) from None
+        except UnicodeDecodeError:
+            raise _no_longer_decodes(self.path, end + consumed, self.encoding) from None
+        return numbers, rows, end + consumed
+
+    def _fitted(self, number: int, cells: list[str]) -> list[str | None] | None:
+        """One record's stripped cells fitted to the header, or None for a blank record."""
+        values = [cell.strip() or None for cell in cells]
+        if not any(values):
+            return None
+        if len(values) != len(self.columns):
+            values = fit_row_to_header(self.path, f"row {number}", values, len(self.columns))
+        return values
+
+    def _chunk_of(self, numbers: list[int], records: list[list[str]]) -> RowChunk | None:
+        """Strip the cells, drop blank rows and fit short rows, as _rows does; None if nothing is left."""
+        width = len(self.columns)
+        if records and set(map(len, records)) == {width}:
+            stripped = [_stripped(column) for column in zip(*records, strict=True)]
+            blank = []
+            if None in stripped[0]:
+                blank = [i for i, cell in enumerate(stripped[0]) if cell is None and not any(c[i] for c in stripped)]
+            if not blank:
+                return RowChunk(numbers, dict(zip(self.columns, stripped, strict=True)))
+            keep = sorted(set(range(len(numbers))).difference(blank))
+            return self._transposed([numbers[i] for i in keep], [[column[i] for column in stripped] for i in keep])
+        kept: list[int] = []
+        rows: list[list[str | None]] = []
+        for number, cells in zip(numbers, records, strict=True):
+            values = self._fitted(number, cells)
+            if values is not None:
+                kept.append(number)
+                rows.append(values)
+        return self._transposed(kept, rows)
+
+    def _transposed(self, numbers: list[int], rows: list[list[str | None]]) -> RowChunk | None:
+        if not numbers:
+            return None
+        columns: list[Column] = [list(column) for column in zip(*rows, strict=True)]
+        return RowChunk(numbers, dict(zip(self.columns, columns, strict=True)))
+
+
+def _stripped(cells: Iterable[str]) -> Column:
+    """[cell.strip() or None for cell in cells], without a Python step per cell when no cell
+    is empty (the usual case)."""
+    stripped: Column = list(map(str.strip, cells))
+    if "" in stripped:
+        return [cell or None for cell in stripped]
+    return stripped
+
+
+def _read_block(lines: Iterator[str], size: int) -> tuple[list[str], bool]:
+    """Up to `size` lines, and whether the text stopped decoding after them."""
+    block: list[str] = []
+    try:
+        block.extend(islice(lines, size))  # keeps the lines read before a failure
+    except UnicodeDecodeError:
+        return block, True
+    return block, False
+
+
+def _decode_failure() -> Iterator[str]:
+    # Stands in for the rest of a file that stopped decoding, so that the record-by-record parse
+    # reports it at the same row as _rows would.
+    raise UnicodeDecodeError("unknown", b"", 0, 1, "the file changed while it was being read")
+    yield ""  # pragma: no cover - makes this a generator
+
+
+def _one_record_per_line(block: list[str], delimiter: str) -> list[list[str]] | None:
+    """The block's records if every line is exactly one well-formed record, else None."""
+    try:
+        records = list(csv.reader(block, delimiter=delimiter, strict=True))
+    except csv.Error:
+        return None
+    return records if len(records) == len(block) else None
+
+
+def _no_longer_decodes(path: Path, previous_end: int, encoding: str) -> FeedFileError:
+    # scan_text decoded the whole file already, so only a change since then gets here.
+    return FeedFileError(
+        path,
+        f"the text after row {previous_end} no longer decodes as {encoding}; the file changed while it was being read",
+    )
 
 
 def _read_header(path: Path, reader: CsvReader, options: ReadOptions) -> tuple[list[str], int]:

@@ -16,6 +16,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    # No tables: places results are Parquet in the analytics workspace (tables_places.py says why).
     pass
 
 

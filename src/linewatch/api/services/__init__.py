@@ -1,0 +1,1 @@
+"""The API's services: the rules behind each route, over the store. No HTTP here."""

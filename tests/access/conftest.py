@@ -1,0 +1,1 @@
+from tests.access.cheap_hashing import cheap_hashing  # noqa: F401
