@@ -124,7 +124,9 @@ def test_a_role_with_an_unknown_permission_is_refused(tmp_path: Path) -> None:
     bad = tmp_path / "roles.yaml"
     bad.write_text(
         SHIPPED_ROLES.read_text().replace(
-            "permissions: [subject.search, subject.profile]\n", "permissions: [subject.search, subject.everything]\n", 1
+            "permissions: [subject.search, subject.profile, triage.view]\n",
+            "permissions: [subject.search, subject.everything]\n",
+            1,
         )
     )
     with pytest.raises(DefinitionError, match=r"roles.yaml, line \d+: .*unknown permission\(s\) subject.everything"):

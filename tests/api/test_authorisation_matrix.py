@@ -124,6 +124,17 @@ def profile_status(role: str, agency: str) -> int:
     return 200 if visible_markers(role, agency) else 404
 
 
+def screening_status(role: str, agency: str) -> int:
+    """A subject's screening is shown to triage roles who see one of the child's person records."""
+    if role not in TRIAGE_ROLES:
+        return 403
+    return 200 if visible_markers(role, agency) & NAMES else 404
+
+
+TRIAGE_ROLES = DATA_ROLES
+PLACE_ROLES = {"analyst", "panel_member", "panel_chair", "manager"}
+PLACES_NOT_RUN = 409  # the world has no places outputs: allowed users get the problem, others 403
+
 EXPECTED: dict[tuple[str, str], Rule] = {
     ("GET", "/health"): ANYONE,
     ("GET", "/docs"): ANYONE,
@@ -154,6 +165,19 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("PATCH", "/accounts/{username}"): only({"admin"}),
     ("POST", "/accounts/{username}/password-reset"): only({"admin"}),
     ("GET", "/policy"): only({"admin"}),
+    ("GET", "/screening/triage"): only(TRIAGE_ROLES),
+    ("GET", "/screening/missing"): only(TRIAGE_ROLES),
+    ("GET", "/screening/subjects/{subject_id}"): screening_status,
+    ("GET", "/screening/subjects/{subject_id}/changes"): screening_status,
+    ("GET", "/places/cuckooing"): only(PLACE_ROLES, PLACES_NOT_RUN),
+    ("GET", "/places/cuckooing/{place_id}"): only(PLACE_ROLES, PLACES_NOT_RUN),
+    ("GET", "/places/hotspots"): only(PLACE_ROLES, PLACES_NOT_RUN),
+    ("GET", "/places/hotspots/{hotspot_id}"): only(PLACE_ROLES, PLACES_NOT_RUN),
+    ("GET", "/places/peer-groups"): only(PLACE_ROLES, PLACES_NOT_RUN),
+    ("GET", "/places/peer-groups/{group_id}"): only(PLACE_ROLES, PLACES_NOT_RUN),
+    ("GET", "/places/routes"): only(PLACE_ROLES, PLACES_NOT_RUN),
+    ("GET", "/places/routes/{corridor_id}"): only(PLACE_ROLES, PLACES_NOT_RUN),
+    ("GET", "/places/layers/{layer}"): only(PLACE_ROLES, PLACES_NOT_RUN),
 }
 PUBLIC_ROUTES = {("GET", "/health"), ("GET", "/docs"), ("POST", "/auth/login")}
 
@@ -174,6 +198,11 @@ def request_for(api: Api, method: str, path: str, role: str, agency: str, cell: 
         .replace("{review_id}", str(api.world.review_id))
         .replace("{line_id}", LINE_ID)
         .replace("{username}", "target.account")
+        .replace("{place_id}", "uprn-10000000001")
+        .replace("{hotspot_id}", "hotspot-1")
+        .replace("{group_id}", "group-1")
+        .replace("{corridor_id}", "corridor-1")
+        .replace("{layer}", "cuckooing")
     )
     purpose, reason = purpose_for(role, path)
     params: dict[str, Any] = {}
@@ -184,6 +213,8 @@ def request_for(api: Api, method: str, path: str, role: str, agency: str, cell: 
         params["reason"] = reason or "matrix test reason"
     if path == "/subjects":
         params["name"] = "Kacey"
+    if "since" in _query_names(api, method, path):
+        params["since"] = "2026-01-01"
     request: dict[str, Any] = {"params": params}
     bodies: dict[tuple[str, str], Callable[[], Any]] = {
         ("POST", "/auth/login"): lambda: {"username": api.account(role, agency), "password": PASSWORD},

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine, insert, select
 from linewatch.identifiers import make_nhs_number, make_pnc_id
 from linewatch.store.tables import metadata
 from linewatch.store.tables_linkage import linkage_review, linkage_run, subject, subject_member
+from tests.api.screening_world import write_screening
 
 NOW = datetime(2026, 6, 1, 12, 0)
 CHILD = "S0000001"
@@ -246,6 +247,7 @@ def build_world(engine: Engine, analytics_dir: Path) -> World:
         )
         world.subject(c, CHILD, [("health", "H1"), ("police", "P1"), ("education", "E1"), ("social_care", "C1")])
         world.subject(c, "S0000002", [("police", "P2")])
+        write_screening(c, CHILD)
         world.review_id = int(
             c.execute(
                 insert(linkage_review).values(

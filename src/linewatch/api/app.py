@@ -13,7 +13,20 @@ from linewatch.access.clock import Clock
 from linewatch.access.policy import Policy
 from linewatch.api.headers import SecurityHeaders
 from linewatch.api.problems import ProblemDetail, install_problem_handlers
-from linewatch.api.routes import accounts, audit, auth, feeds, lines, meta, policy, records, reviews, subjects
+from linewatch.api.routes import (
+    accounts,
+    audit,
+    auth,
+    feeds,
+    lines,
+    meta,
+    places,
+    policy,
+    records,
+    reviews,
+    screening,
+    subjects,
+)
 from linewatch.api.security import route_permission
 from linewatch.api.state import ApiState, IndicatorSource, api_engine
 from linewatch.settings import Settings
@@ -30,6 +43,8 @@ ROUTERS: list[APIRouter] = [
     records.router,
     accounts.router,
     policy.router,
+    screening.router,
+    places.router,
 ]
 
 DESCRIPTION = (

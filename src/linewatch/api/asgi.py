@@ -8,8 +8,13 @@ import os
 from fastapi import FastAPI
 
 from linewatch.api.app import create_app
+from linewatch.api.services.screening import screening_indicators
 from linewatch.settings import load_settings
 
 
 def app() -> FastAPI:
-    return create_app(load_settings(), secure_cookies=os.environ.get("LINEWATCH_SECURE_COOKIES") == "1")
+    return create_app(
+        load_settings(),
+        indicator_source=screening_indicators,
+        secure_cookies=os.environ.get("LINEWATCH_SECURE_COOKIES") == "1",
+    )

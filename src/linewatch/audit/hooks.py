@@ -55,6 +55,37 @@ def linkage_run(connection: Connection, run_id: int, kind: str, records: int, su
     )
 
 
+def screening_run(connection: Connection, run_id: int, subjects: int, evidence: int) -> None:
+    """A screening run combines every agency's records into one score per subject (in the run's transaction)."""
+    append(
+        connection,
+        AuditEvent(
+            Operation.combination,
+            "screening run",
+            current_actor(),
+            purpose=current_purpose() or "safeguarding",
+            records=(f"screening_run:{run_id}",),
+            detail={"subjects": subjects, "evidence_records": evidence},
+        ),
+    )
+
+
+def places_run(engine: Engine, out_dir: str, counts: dict[str, Any]) -> None:
+    """A places run combines agencies' records about addresses, sightings and people into findings
+    written to Parquet (after the write: the files are outside the store's transaction)."""
+    append_now(
+        engine,
+        AuditEvent(
+            Operation.combination,
+            "places run",
+            current_actor(),
+            purpose=current_purpose() or "safeguarding",
+            records=("places_run",),
+            detail={"outputs": out_dir, "counts": counts},
+        ),
+    )
+
+
 def exported(engine: Engine | None, what: str, files: object, recipients: list[str] | None = None) -> None:
     """Files of personal data written for someone else's tools (a disclosure). ``files`` is a list
     of paths or a dataclass of them; without a store (comms analysed alone) there is no trail."""

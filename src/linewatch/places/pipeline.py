@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from linewatch.audit import hooks as audit_hooks
 from linewatch.places.context import PlaceContext, build_context
 from linewatch.places.cuckooing import CuckooingAssessment, assess_cuckooing
 from linewatch.places.definition import PlacesDefinition, load_places_definition
@@ -131,7 +132,10 @@ def run_places(
     write_outputs(directory, outcome, ctx, definition)
     outcome.out_dir = directory
     outcome.seconds["total"] = round(time.perf_counter() - started, 3)
-    write_json(directory / "run.json", _run_record(outcome, parts))
+    record = _run_record(outcome, parts)
+    write_json(directory / "run.json", record)
+    counts = record["counts"]
+    audit_hooks.places_run(store, str(directory), counts if isinstance(counts, dict) else {})
     return outcome
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Engine, insert, inspect, update
 
+from linewatch.audit import hooks as audit_hooks
 from linewatch.screening.compute import Computation, Progress, compute
 from linewatch.screening.definitions import Kind, Level, indicators_path, load_indicators
 from linewatch.screening.models import RunSummary, UnavailableIndicator
@@ -135,6 +136,7 @@ def save_run(store: Engine, computation: Computation, started_at: datetime, seco
             .where(screening_run.c.id == run_id)
             .values(finished_at=finished_at, seconds=round(seconds, 2))
         )
+        audit_hooks.screening_run(connection, run_id, len(results), len(evidence))
     return RunSummary(
         run_id=run_id,
         as_at=computation.as_at,
