@@ -27,6 +27,7 @@ from linewatch.settings import Settings
 from linewatch.store.analytics import schema_dir
 from linewatch.store.tables_access import erasure_ledger
 from linewatch.store.tables_linkage import linkage_review, resolved_entity_member, subject, subject_member
+from linewatch.store.tables_screening import screening_evidence, screening_result
 
 Target = tuple[str, str, str]  # (schema name, agency, source_id)
 
@@ -119,6 +120,7 @@ def _forget_linkage(connection: Connection, agency: str, source_ids: list[str]) 
         ).first()
         members, agencies = (int(left[0]), int(left[1])) if left is not None else (0, 0)
         if members == 0:
+            _forget_screening(connection, subject_id)
             connection.execute(delete(subject).where(subject.c.id == subject_id))
         else:
             connection.execute(
@@ -215,6 +217,12 @@ def _count_versions(connection: Connection, targets: list[Target]) -> dict[Targe
     return counts
 
 
+def _forget_screening(connection: Connection, subject_id: str) -> None:
+    """Screening results and their evidence name the subject and its records: they go with it."""
+    connection.execute(delete(screening_evidence).where(screening_evidence.c.subject_id == subject_id))
+    connection.execute(delete(screening_result).where(screening_result.c.subject_id == subject_id))
+
+
 def erase_subject(
     engine: Engine, settings: Settings, subject_id: str, *, principal: Principal, reason: str, now: datetime
 ) -> ErasureResult:
@@ -228,6 +236,7 @@ def erase_subject(
         targets, people = _targets_of_subject(connection, subject_id)
         counts = _count_versions(connection, targets)
         versions = _delete_targets(connection, targets)
+        _forget_screening(connection, subject_id)
         connection.execute(delete(subject).where(subject.c.id == subject_id, subject.c.members == 0))
         refs = [f"{s}/{a}/{i}" for s, a, i in targets]
         seq = append(
