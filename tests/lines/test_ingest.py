@@ -137,3 +137,16 @@ def test_ingest_command_reports_rows_and_refuses_a_bad_file_with_exit_2(tmp_path
     assert result.exit_code == 0 and "1 of 1 rows" in result.output
     result = runner.invoke(app, ["--data-dir", data_dir, "comms", "ingest", str(bad)])
     assert result.exit_code == 2 and "bad.csv was rejected" in result.output
+
+
+def test_a_later_file_is_still_checked_number_by_number_after_earlier_files_loaded(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """Numbers and IMEIs found valid in one file are not checked again in the next; new ones are."""
+    ingest_comms_file(write(tmp_path / "first.csv", GOOD), "operator_default", settings)
+    later = write(
+        tmp_path / "later.csv", GOOD, "447911123456,440000000000,2025-01-06 10:00:00,30,VOICE,C1,352099001761481\n"
+    )
+    problem = r"later.csv row 3, column 'b_number': '440000000000' is not a valid phone number"
+    with pytest.raises(CommsFileRejected, match=problem):
+        ingest_comms_file(later, "operator_default", settings)

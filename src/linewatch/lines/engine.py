@@ -8,6 +8,7 @@ timestamp into epoch seconds) lives in one adapter class per engine, here.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -44,19 +45,36 @@ class LinesEngine(Protocol):
     def close(self) -> None: ...
 
 
+# DuckDB's defaults are every core and 80% of the machine's memory, spilling to ./.tmp; the
+# pipeline runs beside other work, so it takes a bounded share and spills to the system's
+# temporary folder. LINEWATCH_DUCKDB_THREADS and LINEWATCH_DUCKDB_MEMORY change them.
+DEFAULT_MEMORY_LIMIT = "6GiB"
+
+
+def duckdb_connection(threads: int | None = None, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection with the pipeline's settings (see DEFAULT_MEMORY_LIMIT)."""
+    connection = duckdb.connect()
+    threads = threads or int(os.environ.get("LINEWATCH_DUCKDB_THREADS") or 0) or os.cpu_count() or 1
+    memory_limit = memory_limit or os.environ.get("LINEWATCH_DUCKDB_MEMORY") or DEFAULT_MEMORY_LIMIT
+    connection.execute(f"SET threads = {int(threads)}")
+    connection.execute(f"SET memory_limit = '{memory_limit.replace(chr(39), '')}'")
+    connection.execute(f"SET temp_directory = '{_spill_directory()}'")
+    # Row order inside a step never matters (results are sorted where it does), and keeping
+    # it costs DuckDB parallelism in aggregations and writes.
+    connection.execute("SET preserve_insertion_order = false")
+    connection.execute("SET TimeZone = 'UTC'")
+    return connection
+
+
+def _spill_directory() -> str:
+    return str(Path(tempfile.gettempdir()) / "linewatch-duckdb").replace("'", "''")
+
+
 class DuckDBEngine:
     name = "duckdb"
 
     def __init__(self, threads: int | None = None, memory_limit: str | None = None):
-        self.connection = duckdb.connect()
-        self.connection.execute("SET TimeZone = 'UTC'")
-        # Row order inside a step never matters (results are sorted where it does), and keeping
-        # it costs DuckDB parallelism in aggregations and writes.
-        self.connection.execute("SET preserve_insertion_order = false")
-        if threads:
-            self.connection.execute(f"SET threads = {int(threads)}")
-        if memory_limit:
-            self.connection.execute(f"SET memory_limit = '{memory_limit}'")
+        self.connection = duckdb_connection(threads, memory_limit)
 
     def register_parquet(self, name: str, paths: list[Path]) -> None:
         listed = ", ".join("'" + str(path).replace("'", "''") + "'" for path in paths)

@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -34,6 +35,7 @@ from linewatch.lines.checks import (
     quote_identifier,
     quote_literal,
 )
+from linewatch.lines.engine import duckdb_connection
 from linewatch.lines.mapping import CommsMapping, RecordKind, load_comms_mapping
 from linewatch.lines.workspace import BatchRecord, CommsWorkspace
 from linewatch.settings import Settings
@@ -273,20 +275,43 @@ def _write_if_clean(
         return False
     stored = f"read_parquet({quote_literal(str(partial))})"
     if plan.number_columns:
-        listed = ", ".join(quote_identifier(name) for name in plan.number_columns)
-        for (value,) in connection.sql(f"SELECT DISTINCT unnest([{listed}]) FROM {stored}").fetchall():
+        for value in _distinct_values(connection, stored, list(plan.number_columns)):
+            if value in _VALID_NUMBERS:
+                continue
             checked = check_phone(f"+{value}")
             if not (checked.valid and checked.value == f"+{value}"):
                 return False
+            _remember(_VALID_NUMBERS, value)
     if plan.imei_columns:
-        listed = ", ".join(quote_identifier(name) for name in plan.imei_columns)
-        for (value,) in connection.sql(f"SELECT DISTINCT unnest([{listed}]) FROM {stored}").fetchall():
-            if value is None:
+        for value in _distinct_values(connection, stored, list(plan.imei_columns)):
+            if value is None or value in _VALID_IMEIS:
                 continue
             imei = check_imei(value)
             if not (imei.valid and imei.value == value):
                 return False
+            _remember(_VALID_IMEIS, value)
     return True
+
+
+def _distinct_values(connection: duckdb.DuckDBPyConnection, stored: str, columns: list[str]) -> list[Any]:
+    """The distinct values of `columns` of the stored file, all columns together."""
+    selects = [f"SELECT {quote_identifier(name)} AS v FROM {stored}" for name in columns]
+    query = f"SELECT DISTINCT v FROM ({' UNION ALL '.join(selects)}) stored_values"
+    return [value for (value,) in connection.execute(query).fetchall()]
+
+
+# Stored numbers and IMEIs already found valid in this process. The files of one load share
+# most of their numbers and handsets, and a valid value stays valid, so each distinct value is
+# checked once per process rather than once per file. Bounded: forgotten past MAX_REMEMBERED.
+MAX_REMEMBERED = 2_000_000
+_VALID_NUMBERS: set[int] = set()
+_VALID_IMEIS: set[str] = set()
+
+
+def _remember(seen: set[Any], value: object) -> None:
+    if len(seen) >= MAX_REMEMBERED:
+        seen.clear()
+    seen.add(value)
 
 
 def _write_rejects(connection: duckdb.DuckDBPyConnection, report: Path, file_name: str) -> list[Problem]:
@@ -326,10 +351,9 @@ def ingest_comms_file(
             Path(existing.rejects_path) if existing.rejects_path else None,
             time.perf_counter() - started,
         )
-    connection = duckdb.connect()
     # Stored records are a set: their order in the file does not matter, and DuckDB writes
-    # faster when it need not keep it.
-    connection.execute("SET preserve_insertion_order = false")
+    # faster when it need not keep it (the connection does not keep it).
+    connection = duckdb_connection()
     try:
         _open_source(connection, path, mapping)
         types = _column_types(connection)

@@ -24,12 +24,18 @@ from sqlalchemy import Engine
 
 from linewatch.lines.continuity import Line, LineNumber, continuity_scores, link_lines
 from linewatch.lines.engine import LinesEngine, open_engine
-from linewatch.lines.features import FIRST_MONDAY, compute_features
+from linewatch.lines.features import (
+    FIRST_MONDAY,
+    FeatureSteps,
+    compute_features,
+    compute_neighbourhood,
+    day_bit_sql,
+)
 from linewatch.lines.geography import LineGeography, line_geography, usual_towns
 from linewatch.lines.ingest import CommsIngestError
 from linewatch.lines.mapping import RecordKind
 from linewatch.lines.roles import Contact, Member, Role, RoleRules, assign_roles
-from linewatch.lines.scoring import ScoreDefinition, load_score_definition, number_scores_sql, scored_weeks_sql
+from linewatch.lines.scoring import ScoreDefinition, load_score_definition, number_scores_sql, score_steps
 from linewatch.lines.workspace import CommsWorkspace
 from linewatch.settings import Settings
 
@@ -84,6 +90,8 @@ def run_lines(
     with open_engine(engine_name) as engine:
         started = time.perf_counter()
         engine.register_parquet("calls", calls)
+        if cell_files:
+            engine.register_parquet("cell_sites", cell_files)
         span = _span(calls)
         if span is None:  # no statistics in the files: one scan of the start times instead
             epoch = engine.epoch_seconds("started_at")
@@ -92,10 +100,10 @@ def run_lines(
             ]
         first_year = datetime.fromtimestamp(span["lo"], UTC).year
         last_year = datetime.fromtimestamp(span["hi"], UTC).year
-        compute_features(engine, definition, first_year, last_year)
-        engine.materialise("scored_weeks", scored_weeks_sql(definition))
-        engine.materialise("number_scores", number_scores_sql())
-        scores = engine.fetch("SELECT * FROM number_scores ORDER BY score DESC, number")
+        steps = compute_features(engine, definition, first_year, last_year)
+        for name, sql in score_steps(definition):
+            engine.materialise(name, sql)
+        scores = engine.fetch(f"SELECT * FROM ({number_scores_sql(definition)}) scored ORDER BY score DESC, number")
         seconds["features and scores"] = time.perf_counter() - started
         started = time.perf_counter()
         ranked = scores.select(["number", "score", "burst_days"]).to_pylist()
@@ -103,10 +111,16 @@ def run_lines(
         flaring = [
             row["number"] for row in ranked if row["score"] < definition.line_threshold and row["burst_days"] > 0
         ]
-        details = _line_details(engine, definition, line_numbers + flaring, cell_files)
+        details = _candidate_details(steps, line_numbers + flaring, bool(cell_files))
         seconds["line details"] = time.perf_counter() - started
+        started = time.perf_counter()
+        lines = _link_lines(scores, line_numbers, flaring, details)
+        seconds["continuity, roles, geography"] = time.perf_counter() - started
+        started = time.perf_counter()
+        _add_town_usage(engine, details, lines, bool(cell_files))
+        seconds["line details"] += time.perf_counter() - started
     started = time.perf_counter()
-    lines, geography, members = _describe_lines(scores, line_numbers, flaring, details)
+    geography, members = _describe_lines(lines, details)
     scores = _with_line_scores(scores, lines)
     outcome = LinesOutcome(
         engine=engine_name,
@@ -135,7 +149,7 @@ def run_lines(
             }
             for link in linked_people(store, [e164(n) for n in roles])
         ]
-    seconds["continuity, roles, geography"] = time.perf_counter() - started
+    seconds["continuity, roles, geography"] += time.perf_counter() - started
     if write:
         outcome.out_dir = write_outcome(outcome, workspace.lines_dir, definition)
     return outcome
@@ -165,18 +179,49 @@ def _span(files: list[Path]) -> dict[str, int] | None:
     return {"n": rows, "lo": int(lo.replace(tzinfo=UTC).timestamp()), "hi": int(hi.replace(tzinfo=UTC).timestamp())}
 
 
-def _line_details(
-    engine: LinesEngine, definition: ScoreDefinition, line_numbers: list[int], cell_files: list[Path]
-) -> dict[str, Any]:
-    """The small tables the pure steps need, for the line numbers and the people around them."""
-    engine.register_arrow("line_numbers", _in_list(line_numbers))
+def _usage_sql(source: str, has_cells: bool) -> str:
+    """Per number, handset and town: records and first/last time, from `source` (columns
+    number, imei, cell_id, t). The records are aggregated first, then the (few) cells named."""
+    if has_cells:
+        town = "s.town"
+        join = (
+            "LEFT JOIN (SELECT cell_id, min(town) AS town FROM cell_sites GROUP BY cell_id) s ON s.cell_id = u.cell_id"
+        )
+    else:
+        town, join = "CAST(NULL AS VARCHAR)", ""
+    return f"""
+    SELECT u.number, u.imei, {town} AS town, CAST(sum(u.records) AS BIGINT) AS records,
+           min(u.first_t) AS first_t, max(u.last_t) AS last_t
+    FROM (
+        SELECT number, imei, cell_id, count(*) AS records, min(t) AS first_t, max(t) AS last_t
+        FROM ({source}) own
+        GROUP BY number, imei, cell_id
+    ) u {join}
+    GROUP BY u.number, u.imei, {town}
+    ORDER BY number, imei, town
+    """
+
+
+def _candidate_details(steps: FeatureSteps, candidates: list[int], has_cells: bool) -> dict[str, Any]:
+    """What continuity and roles need about the candidate numbers (scored lines and other
+    flaring numbers) and the people around them. Everything about the candidates comes from
+    flare_events and flare_pairs (their own records, kept by compute_features); only the
+    strong ties of their possible controllers and runners need another pass over the records."""
+    engine, definition = steps.engine, steps.definition
+    busy = {row["number"] for row in engine.fetch("SELECT number FROM busy_senders").to_pylist()}
+    engine.register_arrow("line_numbers", _in_list(candidates))
+    if not set(candidates) <= busy:
+        # Only with a score definition under which a number that never sent a burst of texts
+        # can score as a line: widen the kept records to those numbers too.
+        engine.register_arrow("detail_numbers", _in_list([*busy, *candidates]))
+        compute_neighbourhood(steps, "detail_numbers")
     pairs = engine.fetch(
         """
         SELECT a, b, CAST(sum(events) AS BIGINT) AS events, CAST(sum(texts) AS BIGINT) AS texts,
                CAST(sum(answered_calls) AS BIGINT) AS calls,
                CAST(sum(short_calls) AS BIGINT) AS short_calls, min(first_t) AS first_t, max(last_t) AS last_t,
                CAST(sum(bit_count(day_mask)) AS BIGINT) AS days
-        FROM pairs
+        FROM flare_pairs
         WHERE a IN (SELECT number FROM line_numbers) OR b IN (SELECT number FROM line_numbers)
         GROUP BY a, b ORDER BY a, b
         """
@@ -189,9 +234,10 @@ def _line_details(
         GROUP BY a, b ORDER BY a, b
         """
     )
-    line_set = set(line_numbers)
+    line_set = set(candidates)
+    pair_rows = _rows(pairs)
     flare_recipients = {row["b"] for row in flares.to_pylist()}
-    contacts = {r["a"] if r["b"] in line_set else r["b"] for r in _rows(pairs)} - line_set
+    contacts = {r["a"] if r["b"] in line_set else r["b"] for r in pair_rows} - line_set
     # Possible controllers: contacts off the flare list; their own contacts may be runners.
     gang = sorted(contacts - flare_recipients)
     engine.register_arrow("gang_candidates", _in_list(gang))
@@ -201,41 +247,24 @@ def _line_details(
         f"""
         SELECT least(a, b) AS a, greatest(a, b) AS b, CAST(sum(events) AS BIGINT) AS events,
                CAST(sum(bit_count(day_mask)) AS BIGINT) AS days
-        FROM pairs
-        WHERE a IN (SELECT number FROM gang_candidates) OR b IN (SELECT number FROM gang_candidates)
+        FROM (
+            SELECT a, b, w, count(*) AS events, bit_or({day_bit_sql(engine, definition)}) AS day_mask
+            FROM ({steps.neighbourhood("gang_candidates")}) gang_events
+            GROUP BY a, b, w
+        ) p
         GROUP BY least(a, b), greatest(a, b)
         HAVING sum(events) >= {rules.min_gang_events} AND sum(bit_count(day_mask)) >= {rules.min_gang_days}
         ORDER BY a, b
         """
     )
-    interest = line_set | contacts | {r["a"] for r in _rows(second_hop)} | {r["b"] for r in _rows(second_hop)}
-    engine.register_arrow("interest", _in_list(list(interest)))
-    if cell_files:
-        engine.register_parquet("cell_sites", cell_files)
-        town = "s.town"
-        join = (
-            "LEFT JOIN (SELECT cell_id, min(town) AS town FROM cell_sites GROUP BY cell_id) s ON s.cell_id = u.cell_id"
+    usage_rows = _rows(
+        engine.fetch(
+            _usage_sql(
+                "SELECT a AS number, imei, cell_id, t FROM flare_events WHERE a IN (SELECT number FROM line_numbers)",
+                has_cells,
+            )
         )
-    else:
-        town, join = "CAST(NULL AS VARCHAR)", ""
-    epoch = engine.epoch_seconds("started_at")
-    # Aggregate the records first, then name the towns of the (few) cells used.
-    usage = engine.fetch(
-        f"""
-        SELECT u.number, u.imei, {town} AS town, CAST(sum(u.records) AS BIGINT) AS records,
-               min(u.first_t) AS first_t, max(u.last_t) AS last_t
-        FROM (
-            SELECT a_number AS number, imei, cell_id, count(*) AS records,
-                   min({epoch}) AS first_t, max({epoch}) AS last_t
-            FROM calls
-            WHERE a_number IN (SELECT number FROM interest)
-            GROUP BY a_number, imei, cell_id
-        ) u {join}
-        GROUP BY u.number, u.imei, {town}
-        ORDER BY number, imei, town
-        """
     )
-    usage_rows = _rows(usage)
     handsets: dict[tuple[int, str], dict[str, Any]] = {}
     for row in usage_rows:
         if row["number"] not in line_set or row["imei"] is None:
@@ -255,12 +284,46 @@ def _line_details(
         seen["first_t"] = min(seen["first_t"], row["first_t"])
         seen["last_t"] = max(seen["last_t"], row["last_t"])
     return {
+        "candidates": candidates,
         "pairs": pairs,
+        "pair_rows": pair_rows,
         "flares": flares,
         "second_hop": second_hop,
         "usage": usage_rows,
         "handsets": sorted(handsets.values(), key=lambda h: (h["number"], h["first_t"], h["imei"])),
     }
+
+
+def _add_town_usage(engine: LinesEngine, details: dict[str, Any], lines: list[Line], has_cells: bool) -> None:
+    """Adds to details["usage"] the records per town of every number whose usual town the roles
+    and geography of `lines` look up: the lines' contacts and their controllers' strong ties.
+    (The lines' own numbers are candidates, already there.) One pass over the records, for a
+    few thousand numbers."""
+    own = {n.number for line in lines for n in line.numbers}
+    contacts = {other for mine, other, _ in _directed(details["pair_rows"]) if mine in own} - own
+    ties = {other for mine, other in _tie_ends(details["second_hop"]) if mine in contacts}
+    wanted = (contacts | ties) - set(details["candidates"])
+    if not wanted:
+        return
+    engine.register_arrow("town_numbers", _in_list(list(wanted)))
+    epoch = engine.epoch_seconds("started_at")
+    usage = engine.fetch(
+        _usage_sql(
+            f"SELECT a_number AS number, imei, cell_id, {epoch} AS t FROM calls "
+            "WHERE a_number IN (SELECT number FROM town_numbers)",
+            has_cells,
+        )
+    )
+    details["usage"] = details["usage"] + _rows(usage)
+
+
+def _directed(pair_rows: list[dict[str, Any]]) -> list[tuple[int, int, dict[str, Any]]]:
+    """Each pair row seen from both ends: (mine, other, row)."""
+    return [(row[x], row[y], row) for row in pair_rows for x, y in (("a", "b"), ("b", "a"))]
+
+
+def _tie_ends(second_hop: pa.Table) -> list[tuple[int, int]]:
+    return [(row[x], row[y]) for row in _rows(second_hop) for x, y in (("a", "b"), ("b", "a"))]
 
 
 def _with_line_scores(scores: pa.Table, lines: list[Line]) -> pa.Table:
@@ -276,27 +339,30 @@ def _with_line_scores(scores: pa.Table, lines: list[Line]) -> pa.Table:
     )
 
 
-def _describe_lines(
-    scores: pa.Table, scored: list[int], flaring: list[int], details: dict[str, Any]
-) -> tuple[list[Line], dict[str, LineGeography], list[Member]]:
+def _flare_texts(details: dict[str, Any]) -> dict[tuple[int, int], int]:
+    return {(r["a"], r["b"]): r["flare_texts"] for r in _rows(details["flares"])}
+
+
+def _link_lines(scores: pa.Table, scored: list[int], flaring: list[int], details: dict[str, Any]) -> list[Line]:
+    """The candidates' activity, customers and handsets, joined into lines by continuity."""
     line_numbers = scored + flaring
-    wanted = set(line_numbers)
-    score_of = {
-        row["number"]: row["score"] for row in scores.select(["number", "score"]).to_pylist() if row["number"] in wanted
-    }
     line_set = set(line_numbers)
+    score_of = {
+        row["number"]: row["score"]
+        for row in scores.select(["number", "score"]).to_pylist()
+        if row["number"] in line_set
+    }
     scored_set = set(scored)
     customers: dict[int, set[int]] = {n: set() for n in line_numbers}
     active: dict[int, list[int]] = {n: [2**62, 0] for n in line_numbers}
-    flare_texts: dict[tuple[int, int], int] = {(r["a"], r["b"]): r["flare_texts"] for r in _rows(details["flares"])}
-    for row in _rows(details["pairs"]):
-        for line, other in ((row["a"], row["b"]), (row["b"], row["a"])):
-            if line not in line_set:
-                continue
-            span = active[line]
-            span[0], span[1] = min(span[0], row["first_t"]), max(span[1], row["last_t"])
-            if other not in line_set and (flare_texts.get((line, other), 0) > 0 or row["short_calls"] > 0):
-                customers[line].add(other)
+    flare_texts = _flare_texts(details)
+    for line, other, row in _directed(details["pair_rows"]):
+        if line not in line_set:
+            continue
+        span = active[line]
+        span[0], span[1] = min(span[0], row["first_t"]), max(span[1], row["last_t"])
+        if other not in line_set and (flare_texts.get((line, other), 0) > 0 or row["short_calls"] > 0):
+            customers[line].add(other)
     handsets: dict[int, set[str]] = {}
     for handset in details["handsets"]:
         handsets.setdefault(handset["number"], set()).add(handset["imei"])
@@ -312,7 +378,11 @@ def _describe_lines(
         )
         for n in sorted(line_numbers)
     ]
-    lines = link_lines(numbers)
+    return link_lines(numbers)
+
+
+def _describe_lines(lines: list[Line], details: dict[str, Any]) -> tuple[dict[str, LineGeography], list[Member]]:
+    """Each line's geography and members (customers, controllers, runners) with their roles."""
     line_set = {n.number for line in lines for n in line.numbers}
     cell_counts: dict[int, Counter[str]] = {}
     for row in details["usage"]:
@@ -330,15 +400,18 @@ def _describe_lines(
                 row["events"] + (previous.events if previous else 0),
                 row["days"] + (previous.days if previous else 0),
             )
+    flare_texts = _flare_texts(details)
+    pairs_of: dict[int, list[tuple[int, dict[str, Any]]]] = {}
+    for mine, other, row in _directed(details["pair_rows"]):
+        if mine in line_set and other not in line_set:
+            pairs_of.setdefault(mine, []).append((other, row))
     geography: dict[str, LineGeography] = {}
     members: list[Member] = []
     for line in lines:
         own = [n.number for n in line.numbers]
         merged: dict[int, Contact] = {}
-        for row in _rows(details["pairs"]):
-            for mine, other in ((row["a"], row["b"]), (row["b"], row["a"])):
-                if mine not in own or other in line_set:
-                    continue
+        for mine in own:
+            for other, row in pairs_of.get(mine, []):
                 before = merged.get(other, Contact(other, 0, 0, 0))
                 sent = row["texts"] if row["a"] == mine else 0
                 merged[other] = Contact(
@@ -353,7 +426,7 @@ def _describe_lines(
         geography[line.line_id] = place
         controller_contacts = {n: list(second.get(n, {}).values()) for n in merged}
         members.extend(assign_roles(line.line_id, own, list(merged.values()), controller_contacts, towns, place.origin))
-    return lines, geography, members
+    return geography, members
 
 
 def _member_edges(pairs: pa.Table, members: list[Member]) -> pa.Table:

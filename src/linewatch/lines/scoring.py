@@ -18,6 +18,21 @@ from pydantic import BaseModel, ConfigDict, Field
 from linewatch.definitions import load_definition
 
 DEFAULT_DEFINITION = Path(__file__).parent / "score.yaml"
+# The columns of features.number_weeks after number and week, in order (the outputs keep it).
+NUMBER_WEEK_COLUMNS = (
+    "outbound",
+    "inbound",
+    "distinct_outbound",
+    "distinct_inbound",
+    "sent_days",
+    "burst_days",
+    "flare_days_share",
+    "flare_response",
+    "short_call_share",
+    "late_share",
+    "inbound_repeat",
+    "customer_retention",
+)
 
 
 class FeatureDefinition(BaseModel):
@@ -67,30 +82,82 @@ def evidence(value: float, feature: FeatureDefinition) -> float:
     return 1.0 / (1.0 + math.exp(-feature.steepness * (x - mid)))
 
 
-def scored_weeks_sql(definition: ScoreDefinition) -> str:
-    """number_weeks plus, per feature, its evidence and percentile that week, and the score."""
-    parts = []
-    for name, feature in definition.features.items():
-        parts.append(f"round({evidence_sql(name, feature)}, 6) AS {name}_evidence")
-        parts.append(f"round(percent_rank() OVER (PARTITION BY week ORDER BY {name}), 6) AS {name}_percentile")
+def _evidence_columns(definition: ScoreDefinition, table: str = "") -> str:
+    prefix = f"{table}." if table else ""
+    return ", ".join(
+        f"round({evidence_sql(prefix + name, feature)}, 6) AS {name}_evidence"
+        for name, feature in definition.features.items()
+    )
+
+
+def week_scores_sql(definition: ScoreDefinition) -> str:
+    """The score of every number and week (a narrow table: the score needs no percentiles)."""
     total = sum(feature.weight for feature in definition.scored().values())
     log_terms = " + ".join(
         f"{feature.weight!r} * ln(greatest({definition.min_evidence!r}, {name}_evidence))"
         for name, feature in definition.scored().items()
     )
     return f"""
-    SELECT *, round(exp(({log_terms}) / {total!r}), 6) AS score
-    FROM (SELECT *, {", ".join(parts)} FROM number_weeks) evidenced
+    SELECT number, week, round(exp(({log_terms}) / {total!r}), 6) AS score
+    FROM (SELECT number, week, {_evidence_columns(definition)} FROM number_weeks) evidenced
     """
 
 
-def number_scores_sql() -> str:
-    """Each number's best week: its score, and the week whose features explain it."""
+def best_weeks_sql() -> str:
+    """Each number's best week: the highest score, the earliest such week on a tie."""
     return """
-    SELECT * FROM (
-        SELECT *, row_number() OVER (PARTITION BY number ORDER BY score DESC, week) AS best
-        FROM scored_weeks
-    ) ranked WHERE best = 1
+    SELECT s.number, min(s.week) AS week
+    FROM week_scores s
+    JOIN (SELECT number, max(score) AS top FROM week_scores GROUP BY number) t
+      ON t.number = s.number AND t.top = s.score
+    GROUP BY s.number
+    """
+
+
+def percentiles_sql(feature: str) -> str:
+    """Per week, each distinct value of `feature` with its percentile rank among the numbers in
+    use that week: percent_rank(), i.e. (numbers with a lower value) / (numbers - 1), worked
+    out once per distinct value (most numbers share a handful of values) instead of sorting
+    every number-week."""
+    return f"""
+    SELECT week, value,
+           CASE WHEN in_week = 1 THEN 0.0
+                ELSE round(CAST(below AS DOUBLE) / CAST(in_week - 1 AS DOUBLE), 6) END AS percentile
+    FROM (
+        SELECT week, value, sum(numbers) OVER (PARTITION BY week ORDER BY value) - numbers AS below,
+               sum(numbers) OVER (PARTITION BY week) AS in_week
+        FROM (SELECT week, {feature} AS value, count(*) AS numbers FROM number_weeks GROUP BY week, {feature}) counted
+    ) ranked
+    """
+
+
+def score_steps(definition: ScoreDefinition) -> list[tuple[str, str]]:
+    """The tables number_scores_sql reads, in order: (name, SQL) to materialise."""
+    return [
+        ("week_scores", week_scores_sql(definition)),
+        ("best_weeks", best_weeks_sql()),
+        *((f"{name}_percentiles", percentiles_sql(name)) for name in definition.features),
+    ]
+
+
+def number_scores_sql(definition: ScoreDefinition) -> str:
+    """Each number's best week (after score_steps): its features, each feature's evidence and
+    its percentile among all numbers in use that week, and the score."""
+    shown = ", ".join(f"{name}_evidence, {name}_p.percentile AS {name}_percentile" for name in definition.features)
+    joins = "\n".join(
+        f"JOIN {name}_percentiles {name}_p ON {name}_p.week = n.week AND {name}_p.value = n.{name}"
+        for name in definition.features
+    )
+    return f"""
+    SELECT n.number, n.week, {", ".join(f"n.{column}" for column in NUMBER_WEEK_COLUMNS)},
+           {shown}, s.score, CAST(1 AS BIGINT) AS best
+    FROM (
+        SELECT w.*, {_evidence_columns(definition, "w")}
+        FROM number_weeks w
+        JOIN best_weeks b ON b.number = w.number AND b.week = w.week
+    ) n
+    JOIN week_scores s ON s.number = n.number AND s.week = n.week
+    {joins}
     """
 
 
