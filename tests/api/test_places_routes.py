@@ -92,3 +92,19 @@ def test_hotspots_routes_and_layers_answer_and_unknown_items_are_not_found(api: 
     assert layer["type"] == "FeatureCollection" and layer["features"]
     assert _get(api, "panel_member", "police", "/places/cuckooing/uprn-none").status_code == 404
     assert _get(api, "panel_member", "police", "/places/layers/nothing").status_code == 404
+
+
+def test_map_layers_show_each_caller_only_the_reasons_their_agreements_open(api: Api) -> None:
+    _run(api)
+    police = _get(api, "analyst", "police", "/places/layers/cuckooing").json()
+    housing = _get(api, "manager", "housing", "/places/layers/cuckooing").json()
+    ((flat_police,), (flat_housing,)) = (police["features"], housing["features"])
+    seen_by_police, seen_by_housing = flat_police["properties"], flat_housing["properties"]
+    # Police intelligence is not shared with housing; housing's ASB reports and tenancy
+    # vulnerability are not shared with police (fixtures/sharing.yaml).
+    assert "intelligence log" in seen_by_police["reasons"] and "intelligence log" not in seen_by_housing["reasons"]
+    assert "anti-social behaviour" in seen_by_housing["reasons"] and "anti-social" not in seen_by_police["reasons"]
+    assert "vulnerable" in seen_by_housing["reasons"] and "vulnerable" not in seen_by_police["reasons"]
+    assert seen_by_police["reasons_withheld"] > 0 and seen_by_housing["reasons_withheld"] > 0
+    listed = _get(api, "analyst", "police", "/places/cuckooing").json()["items"][0]
+    assert seen_by_police["reasons_withheld"] >= listed["reasons_withheld"]

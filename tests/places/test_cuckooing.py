@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from linewatch.places.context import build_context
 from linewatch.places.cuckooing import CuckooingAssessment, assess_cuckooing
 from linewatch.places.definition import CuckooingDefinition, Level, load_places_definition
 from linewatch.places.records import LineMember, NightPresence, PlaceInputs, RegisteredPhone, VulnerabilityRecord
@@ -241,3 +242,16 @@ def test_a_runner_phone_registered_at_the_address_links_the_person_and_the_line(
     assert "1 line or runner phone registered at the address (+447700900004)" in home.reasons_text()
     assert home.lines == ["line-4"]
     assert "10000000041" not in homes
+
+
+def test_as_of_an_earlier_date_leaves_out_what_happened_later(definition: CuckooingDefinition) -> None:
+    """`--as-of` looks back: reports, incidents, findings and intelligence dated after it do not count."""
+    inputs = world()
+    cuckooed_home(inputs)  # every signal in the last 60 days
+    reports = list(inputs.asb_reports)
+    before = {a.uprn: a for a in assess_cuckooing(build_context(inputs, days_ago(100)), definition)}
+    assert TAKEN not in before or before[TAKEN].level is Level.none
+    during = {a.uprn: a for a in assess_cuckooing(build_context(inputs, days_ago(10)), definition)}
+    assert during[TAKEN].flagged
+    assert not any(e.evidence.date and e.evidence.date > days_ago(10) for e in during[TAKEN].evidence)
+    assert inputs.asb_reports == reports  # the inputs themselves are left as they were

@@ -45,6 +45,19 @@ def case(indicator: str) -> Callable[[Build], Build]:
     return register
 
 
+Fields = dict[str, object]
+
+
+def varies(helper: Callable[..., object], when_fires: Fields, when_close: Fields) -> Build:
+    """A case whose firing and near-miss children get the same record from `helper`, differing
+    only in the fields given."""
+
+    def build(county: County, sid: str, fires: bool) -> None:
+        helper(county, sid, **(when_fires if fires else when_close))
+
+    return build
+
+
 def _episode(county: County, sid: str, days: int, **fields: object) -> str:
     values: dict[str, object] = {
         "reported_at": ago(days, 22),
@@ -253,46 +266,36 @@ def _incident(county: County, sid: str, reference: str, **fields: object) -> str
     return county.record("PoliceIncident", sid, "police", source_id=f"{reference}|{sid}", **values)
 
 
-@case("found_in_other_area")
-def _(county: County, sid: str, fires: bool) -> None:
-    _incident(county, sid, f"I-{sid}", incident_type="found_in_other_area" if fires else "welfare_check")
+def _own_incident(county: County, sid: str, **fields: object) -> str:
+    return _incident(county, sid, f"I-{sid}", **fields)
 
 
-@case("found_with_drugs")
-def _(county: County, sid: str, fires: bool) -> None:
-    _incident(county, sid, f"I-{sid}", drugs_found=fires)
-
-
-@case("found_with_cash")
-def _(county: County, sid: str, fires: bool) -> None:
-    _incident(county, sid, f"I-{sid}", cash_found=fires, cash_amount=450.0 if fires else None)
-
-
-@case("found_with_phones")
-def _(county: County, sid: str, fires: bool) -> None:
-    _incident(county, sid, f"I-{sid}", phones_found=2 if fires else 1)
-
-
-@case("found_with_weapon")
-def _(county: County, sid: str, fires: bool) -> None:
-    _incident(county, sid, f"I-{sid}", weapon_found=fires)
-
-
-@case("stop_and_search")
-def _(county: County, sid: str, fires: bool) -> None:
-    _incident(county, sid, f"I-{sid}", role="subject" if fires else "present")
-
-
-@case("arrest_drug_supply")
-def _(county: County, sid: str, fires: bool) -> None:
-    offence = "Possession with intent to supply Class A" if fires else "Shoplifting"
-    _incident(county, sid, f"I-{sid}", incident_type="arrest", offence=offence)
+# The child's own police incident (a stop and search as the subject, unless the fields say otherwise).
+CASES.update(
+    {
+        "found_in_other_area": varies(
+            _own_incident, {"incident_type": "found_in_other_area"}, {"incident_type": "welfare_check"}
+        ),
+        "found_with_drugs": varies(_own_incident, {"drugs_found": True}, {"drugs_found": False}),
+        "found_with_cash": varies(
+            _own_incident, {"cash_found": True, "cash_amount": 450.0}, {"cash_found": False, "cash_amount": None}
+        ),
+        "found_with_phones": varies(_own_incident, {"phones_found": 2}, {"phones_found": 1}),
+        "found_with_weapon": varies(_own_incident, {"weapon_found": True}, {"weapon_found": False}),
+        "stop_and_search": varies(_own_incident, {"role": "subject"}, {"role": "present"}),
+        "arrest_drug_supply": varies(
+            _own_incident,
+            {"incident_type": "arrest", "offence": "Possession with intent to supply Class A"},
+            {"incident_type": "arrest", "offence": "Shoplifting"},
+        ),
+    }
+)
 
 
 @case("police_incident_at_flagged_place")
 def _(county: County, sid: str, fires: bool) -> None:
     latitude = HOTSPOT[0] + (0.0005 if fires else 0.02)  # about 55 m, or 2.2 km, from the hotspot
-    _incident(county, sid, f"I-{sid}", incident_type="welfare_check", latitude=latitude, longitude=HOTSPOT[1])
+    _own_incident(county, sid, incident_type="welfare_check", latitude=latitude, longitude=HOTSPOT[1])
 
 
 @case("intelligence_county_lines")
@@ -402,24 +405,21 @@ def _health(county: County, sid: str, days: int, reason: str, **fields: object) 
     )
 
 
-@case("stab_or_gunshot_injury")
-def _(county: County, sid: str, fires: bool) -> None:
-    _health(county, sid, 100, "stab_wound" if fires else "injury_other")
-
-
-@case("assault_injury")
-def _(county: County, sid: str, fires: bool) -> None:
-    _health(county, sid, 30 if fires else 200, "assault")
-
-
-@case("overdose")
-def _(county: County, sid: str, fires: bool) -> None:
-    _health(county, sid, 30, "overdose" if fires else "alcohol")
-
-
-@case("attended_with_older_adult")
-def _(county: County, sid: str, fires: bool) -> None:
-    _health(county, sid, 30, "illness", accompanied_by="Unknown older male" if fires else "Mother")
+# An emergency department attendance `days` before the screening date, for `reason`.
+CASES.update(
+    {
+        "stab_or_gunshot_injury": varies(
+            _health, {"days": 100, "reason": "stab_wound"}, {"days": 100, "reason": "injury_other"}
+        ),
+        "assault_injury": varies(_health, {"days": 30, "reason": "assault"}, {"days": 200, "reason": "assault"}),
+        "overdose": varies(_health, {"days": 30, "reason": "overdose"}, {"days": 30, "reason": "alcohol"}),
+        "attended_with_older_adult": varies(
+            _health,
+            {"days": 30, "reason": "illness", "accompanied_by": "Unknown older male"},
+            {"days": 30, "reason": "illness", "accompanied_by": "Mother"},
+        ),
+    }
+)
 
 
 @case("substance_misuse_service")
@@ -440,24 +440,29 @@ def _concern(county: County, sid: str, agency: str, signs: str, days: int = 30) 
     )
 
 
-@case("concern_warning_signs")
-def _(county: County, sid: str, fires: bool) -> None:
-    _concern(county, sid, "education", "secretive;behaviour_change" if fires else "social_media")
-
-
-@case("concern_specific_signs")
-def _(county: County, sid: str, fires: bool) -> None:
-    _concern(county, sid, "education", "hotel_keys" if fires else "behaviour_change")
-
-
-@case("concern_older_associates")
-def _(county: County, sid: str, fires: bool) -> None:
-    _concern(county, sid, "voluntary", "older_associates" if fires else "secretive")
-
-
-@case("concern_social_media")
-def _(county: County, sid: str, fires: bool) -> None:
-    _concern(county, sid, "voluntary", "social_media" if fires else "secretive")
+# A practitioner's concern 30 days before: the agency, and the signs it records.
+CASES.update(
+    {
+        "concern_warning_signs": varies(
+            _concern,
+            {"agency": "education", "signs": "secretive;behaviour_change"},
+            {"agency": "education", "signs": "social_media"},
+        ),
+        "concern_specific_signs": varies(
+            _concern,
+            {"agency": "education", "signs": "hotel_keys"},
+            {"agency": "education", "signs": "behaviour_change"},
+        ),
+        "concern_older_associates": varies(
+            _concern,
+            {"agency": "voluntary", "signs": "older_associates"},
+            {"agency": "voluntary", "signs": "secretive"},
+        ),
+        "concern_social_media": varies(
+            _concern, {"agency": "voluntary", "signs": "social_media"}, {"agency": "voluntary", "signs": "secretive"}
+        ),
+    }
+)
 
 
 @case("concerns_from_several_agencies")

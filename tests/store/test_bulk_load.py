@@ -141,3 +141,18 @@ def test_a_copy_that_fails_in_the_background_fails_the_load(postgres_store: Stor
         with pytest.raises(psycopg.errors.InvalidTextRepresentation):
             stream.drain()
         stream.close()  # the error was reported once; closing does not raise it again
+
+
+@pytest.mark.postgres
+def test_after_a_failed_copy_the_rest_is_skipped_and_the_connection_is_usable(postgres_store: Store) -> None:
+    with postgres_store.engine.connect() as connection:
+        transaction = connection.begin()  # as a load runs: in its own transaction
+        stream = CopyStream(connection)
+        with pytest.raises(psycopg.errors.InvalidTextRepresentation):
+            stream.send('COPY "feed" (id) FROM STDIN', b"not a number\n")
+            for _ in range(5):  # queued behind the failure, or refused once it is known
+                stream.send('COPY "feed" (id) FROM STDIN', b"1\n")
+            stream.drain()
+        stream.close()  # nothing queued after the failure was tried on the lost transaction
+        transaction.rollback()
+        assert connection.exec_driver_sql("SELECT count(*) FROM feed").scalar() == 0

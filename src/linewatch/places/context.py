@@ -40,6 +40,8 @@ def build_context(inputs: PlaceInputs, as_of: datetime | None = None) -> PlaceCo
         )
     moment = as_of or latest
     assert moment is not None
+    if as_of is not None:
+        inputs = inputs.up_to(as_of)
     gazetteer = build_gazetteer(inputs)
     book = build_address_book(inputs)
     town_of_uprn = {

@@ -8,7 +8,7 @@ agency's own person id; `PlaceInputs.subject_of` turns that into the linked subj
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 PersonKey = tuple[str, str]  # (agency, the agency's person id)
@@ -280,3 +280,24 @@ class PlaceInputs:
         times += [r.seen_at for r in self.sightings]
         times += [r.arrived_at for r in self.phone_moves]
         return max(times, default=None)
+
+    def up_to(self, moment: datetime) -> PlaceInputs:
+        """The inputs as they stood at `moment`: records dated after it are left out, so an
+        analysis "as of" an earlier date never counts what happened later. Undated records stay.
+        Night-time presence is counted over the whole call history in one DuckDB pass, so a
+        number is kept when its first night is on or before `moment` (its count may include later
+        nights)."""
+        day = moment.date()
+        return replace(
+            self,
+            tenancies=[t for t in self.tenancies if t.start_date is None or t.start_date <= day],
+            asb_reports=[r for r in self.asb_reports if r.reported_at <= moment],
+            incidents=[r for r in self.incidents if r.occurred_at <= moment],
+            missing=[r for r in self.missing if r.reported_at <= moment],
+            intelligence=[r for r in self.intelligence if r.recorded_at <= moment],
+            associations=[r for r in self.associations if r.observed_at is None or r.observed_at <= day],
+            vulnerability=[r for r in self.vulnerability if r.at is None or r.at <= moment],
+            sightings=[r for r in self.sightings if r.seen_at <= moment],
+            night_presence=[r for r in self.night_presence if r.first_night <= day],
+            phone_moves=[r for r in self.phone_moves if r.arrived_at <= moment],
+        )

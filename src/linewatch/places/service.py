@@ -198,12 +198,24 @@ def _reasons(text: str | None) -> tuple[ReasonItem, ...]:
     )
 
 
-def _evidence(settings: Settings, name: str, finding_id: str) -> tuple[EvidenceItem, ...]:
-    rows = _read(settings, name, "finding_id", finding_id)
+def _evidence_items(rows: list[dict[str, Any]]) -> tuple[EvidenceItem, ...]:
     return tuple(
         EvidenceItem(r["schema"], r["agency"], r["source_id"], r["date"], r["description"], r["signal"])
         for r in sorted(rows, key=lambda r: (r["date"] or datetime.min, r["source_id"]))
     )
+
+
+def _evidence(settings: Settings, name: str, finding_id: str) -> tuple[EvidenceItem, ...]:
+    return _evidence_items(_read(settings, name, "finding_id", finding_id))
+
+
+def evidence_by_finding(settings: Settings, name: str) -> dict[str, tuple[EvidenceItem, ...]]:
+    """Every finding's evidence records from one evidence table (`cuckooing_evidence`,
+    `hotspot_evidence`, `corridor_evidence`, `peer_evidence`), in one read."""
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for row in _read(settings, name):
+        grouped.setdefault(row["finding_id"], []).append(row)
+    return {finding_id: _evidence_items(rows) for finding_id, rows in grouped.items()}
 
 
 def _cuckooing(row: dict[str, Any], evidence: tuple[EvidenceItem, ...] = ()) -> CuckooingItem:

@@ -25,10 +25,11 @@ from typing import cast
 from sqlalchemy import Connection, Table, bindparam, select, update
 
 from linewatch.model import PropertyType, Schema
-from linewatch.store.bulk_load import CopyStream, DeferredIndexes
+from linewatch.store.bulk_load import CopyStream, DeferredIndexes, TableInserter
 from linewatch.store.content_hash import digest_of, digest_of_repr, digests_of_reprs
 from linewatch.store.row_text import (
     ColumnText,
+    Provenance,
     copy_lines,
     copy_text,
     plain_text,
@@ -115,17 +116,8 @@ class VersionedWriter:
             is not None
         )
         self.written: set[str] = set()
-        self.postgres = self.connection.dialect.name == "postgresql"
-        # Read now: once COPY data is in flight the connection belongs to the stream's thread.
-        self.encoding = (
-            self.connection.connection.driver_connection.info.encoding  # type: ignore[union-attr]
-            if self.postgres
-            else "utf-8"
-        )
-        column_list = ", ".join(f'"{name}"' for name in self.insert_columns)
-        self.copy_statement = f'COPY "{self.table.name}" ({column_list}) FROM STDIN'
-        placeholders = ", ".join("?" for _ in self.insert_columns)
-        self.insert_statement = f'INSERT INTO "{self.table.name}" ({column_list}) VALUES ({placeholders})'
+        self.inserter = TableInserter(self.connection, self.table, self.insert_columns, self.stream)
+        self.postgres = self.inserter.postgres
         # The first load of the agency's records: this load writes every version there is.
         self.fresh = self.fast and not self.agency_had_rows
         self.known: dict[str, str] = {}  # fresh: source id -> content hash of its current version
@@ -241,39 +233,7 @@ class VersionedWriter:
                 .where(self.table.c.id.in_(superseded[start : start + LOOKUP_BATCH]))
                 .values(is_current=False)
             )
-        self._insert(inserts)
-
-    def _insert(self, rows: list[list[object]]) -> None:
-        if not rows:
-            return
-        self._drain()
-        if self.postgres:
-            self._copy_postgres(rows)
-        else:
-            self._insert_sqlite(rows)
-
-    def _insert_sqlite(self, rows: list[list[object]]) -> None:
-        # The DB-API's executemany skips SQLAlchemy's per-row parameter processing (several
-        # times faster); dates are converted to the text forms SQLAlchemy's types read back.
-        temporal = self.temporal
-        for row in rows:
-            for index in temporal:
-                row[index] = sqlite_value(row[index])
-        self._executemany(rows)
-
-    def _copy_postgres(self, rows: list[list[object]]) -> None:
-        # COPY is several times faster than INSERT for bulk loads, and runs in the same transaction.
-        raw = self.connection.connection.driver_connection
-        with raw.cursor() as cursor, cursor.copy(self.copy_statement) as copy:  # type: ignore[union-attr]
-            for row in rows:
-                copy.write_row(row)
-
-    def _executemany(self, rows: Iterable[Sequence[object]]) -> None:
-        cursor = self.connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        try:
-            cursor.executemany(self.insert_statement, rows)
-        finally:
-            cursor.close()
+        self.inserter.insert_rows(inserts, self.temporal)
 
     # -- the column path: records with no stored version ----------------------------------------
 
@@ -333,39 +293,14 @@ class VersionedWriter:
         def pick(column: Sequence[object]) -> Sequence[object]:
             return column if every else [column[i] for i in inserted]
 
-        source_ids, source_rows = pick(ids), pick(batch.source_rows)
+        provenance: Provenance = (
+            self.agency, pick(ids), versions, current, self.feed_id, pick(batch.source_rows), self.ingested_at, digests
+        )  # fmt: skip
         stored = {name: pick(column) for name, column in stored_of.items()}
         if self.postgres:
-            provenance = (
-                self.agency,
-                source_ids,
-                versions,
-                current,
-                self.feed_id,
-                source_rows,
-                self.ingested_at,
-                digests,
-            )
-            lines = copy_lines(provenance, self.names, stored)
-            payload = "".join(lines).encode(self.encoding)
-            if self.stream is not None:
-                self.stream.send(self.copy_statement, payload)
-            else:
-                raw = self.connection.connection.driver_connection
-                with raw.cursor() as cursor, cursor.copy(self.copy_statement) as copy:  # type: ignore[union-attr]
-                    copy.write(payload)
+            self.inserter.copy_lines(copy_lines(provenance, self.names, stored))
         else:
-            provenance = (
-                self.agency,
-                source_ids,
-                versions,
-                current,
-                self.feed_id,
-                source_rows,
-                self.ingested_at,
-                digests,
-            )
-            self._executemany(sqlite_rows(provenance, self.names, stored))
+            self.inserter.insert_parameters(sqlite_rows(provenance, self.names, stored))
 
     def _remember(
         self,
@@ -471,5 +406,4 @@ class VersionedWriter:
         self.superseded_later = []
 
     def _drain(self) -> None:
-        if self.stream is not None:
-            self.stream.drain()
+        self.inserter.drain()

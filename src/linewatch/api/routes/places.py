@@ -21,6 +21,7 @@ from linewatch.audit.events import AuditEvent, Operation
 from linewatch.places import service
 from linewatch.places.context import PlacesError
 from linewatch.places.geojson import LAYERS
+from linewatch.places.service import EvidenceItem
 
 router = APIRouter(prefix="/places", tags=["places"], responses=problem_responses(401, 403, 404, 409, 422))
 
@@ -93,8 +94,13 @@ def _detail(caller: Caller, scope: Scope, item: Any) -> tuple[dict[str, Any], li
     return body, named, refs
 
 
-def _list(caller: Caller, purpose: str, reason: str | None, page: PageRequest, items: list[Any], key: str) -> Any:
+def _list(
+    caller: Caller, purpose: str, reason: str | None, page: PageRequest, key: str, read: Any, *args: Any
+) -> dict[str, Any]:
+    """One page of findings as list rows. The purpose is checked before the outputs are read, so
+    a refused purpose is a 403 even before a places run."""
     scope = caller.scope(purpose, reason)
+    items = _read(read, caller.state.settings, *args)
     agencies = _agencies(caller)
     shown = items[page.offset : page.offset + page.limit]
     _audit(caller, purpose, reason, [], [f"{key}:{getattr(item, key)}" for item in shown])
@@ -104,8 +110,10 @@ def _list(caller: Caller, purpose: str, reason: str | None, page: PageRequest, i
     }
 
 
-def _item(caller: Caller, purpose: str, reason: str | None, item: Any, key: str, wanted: str) -> dict[str, Any]:
+def _item(caller: Caller, purpose: str, reason: str | None, key: str, wanted: str, read: Any) -> dict[str, Any]:
+    """One finding with its evidence, as far as the caller may see it."""
     scope = caller.scope(purpose, reason)
+    item = _read(read, caller.state.settings, wanted)
     if item is None:
         raise not_found(f"no {key.replace('_', ' ')} {wanted}")
     body, named, refs = _detail(caller, scope, item)
@@ -129,9 +137,7 @@ def cuckooing_list(
     caller: Caller = Depends(signed_in),
 ) -> dict[str, Any]:
     """Addresses by cuckooing risk, highest first."""
-    caller.scope(purpose, reason)
-    items = _read(service.cuckooing_list, caller.state.settings, not all_levels)
-    return dict(_list(caller, purpose, reason, page, items, "place_id"))
+    return _list(caller, purpose, reason, page, "place_id", service.cuckooing_list, not all_levels)
 
 
 @router.get("/cuckooing/{place_id}", **access("place.view", Operation.consultation))
@@ -143,9 +149,7 @@ def cuckooing_item(
 ) -> dict[str, Any]:
     """One address: score, reasons, the evidence records behind it (as far as the caller may see
     them), the lines and the children linked to it."""
-    caller.scope(purpose, reason)
-    item = _read(service.cuckooing_item, caller.state.settings, place_id)
-    return _item(caller, purpose, reason, item, "place_id", place_id)
+    return _item(caller, purpose, reason, "place_id", place_id, service.cuckooing_item)
 
 
 @router.get("/hotspots", **access("place.view", Operation.consultation))
@@ -157,9 +161,7 @@ def hotspot_list(
     caller: Caller = Depends(signed_in),
 ) -> dict[str, Any]:
     """Places where children at risk are repeatedly found, stopped or seen, strongest first."""
-    caller.scope(purpose, reason)
-    items = _read(service.hotspot_list, caller.state.settings, flagged_only)
-    return dict(_list(caller, purpose, reason, page, items, "hotspot_id"))
+    return _list(caller, purpose, reason, page, "hotspot_id", service.hotspot_list, flagged_only)
 
 
 @router.get("/hotspots/{hotspot_id}", **access("place.view", Operation.consultation))
@@ -169,9 +171,7 @@ def hotspot_item(
     reason: str | None = REASON,
     caller: Caller = Depends(signed_in),
 ) -> dict[str, Any]:
-    caller.scope(purpose, reason)
-    item = _read(service.hotspot_item, caller.state.settings, hotspot_id)
-    return _item(caller, purpose, reason, item, "hotspot_id", hotspot_id)
+    return _item(caller, purpose, reason, "hotspot_id", hotspot_id, service.hotspot_item)
 
 
 @router.get("/peer-groups", **access("place.view", Operation.consultation))
@@ -182,9 +182,7 @@ def peer_group_list(
     caller: Caller = Depends(signed_in),
 ) -> dict[str, Any]:
     """Groups of young people seen together, with the places and lines they share."""
-    caller.scope(purpose, reason)
-    items = _read(service.peer_group_list, caller.state.settings)
-    return dict(_list(caller, purpose, reason, page, items, "group_id"))
+    return _list(caller, purpose, reason, page, "group_id", service.peer_group_list)
 
 
 @router.get("/peer-groups/{group_id}", **access("place.view", Operation.consultation))
@@ -194,9 +192,7 @@ def peer_group_item(
     reason: str | None = REASON,
     caller: Caller = Depends(signed_in),
 ) -> dict[str, Any]:
-    caller.scope(purpose, reason)
-    item = _read(service.peer_group_item, caller.state.settings, group_id)
-    return _item(caller, purpose, reason, item, "group_id", group_id)
+    return _item(caller, purpose, reason, "group_id", group_id, service.peer_group_item)
 
 
 @router.get("/routes", **access("place.view", Operation.consultation))
@@ -207,9 +203,7 @@ def corridor_list(
     caller: Caller = Depends(signed_in),
 ) -> dict[str, Any]:
     """Travel corridors between towns used by children at risk, strongest first."""
-    caller.scope(purpose, reason)
-    items = _read(service.corridor_list, caller.state.settings)
-    return dict(_list(caller, purpose, reason, page, items, "corridor_id"))
+    return _list(caller, purpose, reason, page, "corridor_id", service.corridor_list)
 
 
 @router.get("/routes/{corridor_id}", **access("place.view", Operation.consultation))
@@ -219,9 +213,7 @@ def corridor_item(
     reason: str | None = REASON,
     caller: Caller = Depends(signed_in),
 ) -> dict[str, Any]:
-    caller.scope(purpose, reason)
-    item = _read(service.corridor_item, caller.state.settings, corridor_id)
-    return _item(caller, purpose, reason, item, "corridor_id", corridor_id)
+    return _item(caller, purpose, reason, "corridor_id", corridor_id, service.corridor_item)
 
 
 @router.get("/layers/{layer}", **access("place.view", Operation.consultation))
@@ -231,11 +223,43 @@ def geojson_layer(
     reason: str | None = REASON,
     caller: Caller = Depends(signed_in),
 ) -> dict[str, Any]:
-    """One map layer as a GeoJSON FeatureCollection (the places' shareable properties only)."""
-    caller.scope(purpose, reason)
+    """One map layer as a GeoJSON FeatureCollection (the places' shareable properties only; each
+    feature's reasons cut to those the caller may see, as in the lists)."""
+    scope = caller.scope(purpose, reason)
     if layer not in LAYERS:
         raise not_found(f"no layer {layer!r}: choose from {', '.join(LAYERS)}")
     found: dict[str, Any] = _read(service.geojson_layer, caller.state.settings, layer)
     features = found.get("features", [])
+    if layer in _LAYER_FINDINGS:
+        read, key, evidence_table = _LAYER_FINDINGS[layer]
+        findings = {getattr(item, key): item for item in _read(read, caller.state.settings)}
+        evidence = _read(service.evidence_by_finding, caller.state.settings, evidence_table)
+        agencies = _agencies(caller)
+        for feature in features:
+            wanted = str(feature.get("id"))
+            _layer_reasons(scope, feature["properties"], findings.get(wanted), evidence.get(wanted, ()), agencies)
     _audit(caller, purpose, reason, [], [f"layer:{layer}", *(f"{layer}:{f.get('id')}" for f in features[:200])])
     return found
+
+
+# The layers whose features carry reasons: the findings behind them, their key and evidence table.
+_LAYER_FINDINGS: dict[str, tuple[Any, str, str]] = {
+    "cuckooing": (lambda settings: service.cuckooing_list(settings, False), "place_id", "cuckooing_evidence"),
+    "hotspots": (service.hotspot_list, "hotspot_id", "hotspot_evidence"),
+    "routes": (service.corridor_list, "corridor_id", "corridor_evidence"),
+}
+
+
+def _layer_reasons(
+    scope: Scope, properties: dict[str, Any], finding: Any, evidence: tuple[EvidenceItem, ...], agencies: list[str]
+) -> None:
+    """Cut a feature's reasons text to the reasons the caller may see. As in an item's detail (and
+    stricter than a list row), a reason that names records stays only when the caller may see one
+    of the records behind it: a map shows where, so it must not reveal another agency's records.
+    The layer writes a chosen subset of reasons (cuckooing: those that scored), so only visible
+    reasons it wrote are kept; a feature with no finding behind it shows none."""
+    written = str(properties.get("reasons") or "")
+    reasons = tuple(r for r in (finding.reasons if finding is not None else ()) if r.text and r.text in written)
+    visible = reasons_view(scope, reasons, evidence, agencies)[0]
+    properties["reasons"] = "; ".join(r["text"] for r in visible)
+    properties["reasons_withheld"] = len(reasons) - len(visible) if finding is not None else int(bool(written))

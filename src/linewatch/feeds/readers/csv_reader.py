@@ -83,22 +83,18 @@ class CsvRows(OpenedFeed):
         self._delimiter = delimiter
 
     def _rows(self) -> Iterator[Row]:
-        # This loop is the ingest hot path: per row, one list comprehension and one dict.
+        # Row by row. A load reads chunks instead (_chunks, its hot path).
         path = self.path
         columns = self.columns
-        width = len(columns)
         reader = self._reader
         previous_end = self._header_end_line
         try:
             for cells in reader:
                 row_number = previous_end + 1
                 previous_end = reader.line_num
-                values = [cell.strip() or None for cell in cells]
-                if not any(values):
-                    continue
-                if len(values) != width:
-                    values = fit_row_to_header(path, f"row {row_number}", values, width)
-                yield row_number, dict(zip(columns, values, strict=True))
+                values = self._fitted(row_number, cells)
+                if values is not None:
+                    yield row_number, dict(zip(columns, values, strict=True))
         except csv.Error as error:
             raise _malformed(path, error, previous_end + 1, reader.line_num) from None
         except UnicodeDecodeError:
