@@ -4,6 +4,9 @@ Prints rows/s for the full ingest (read, validate, normalise identifiers, versio
 as the floor measured in the same process, for merely reading the same CSV with the csv module;
 then the loader's own stages (reading the file into column chunks, mapping them onto the model)
 so that the time of an ingest can be split into reading, mapping, and versioning and writing.
+With each ingest: the seconds spent rebuilding the indexes at the end (a first load into empty
+tables builds them once, see store/bulk_load.py), and the loader's CPU time per row, including
+the second process that reads and maps a large file (see feeds/mapped_chunks.py).
 Target: at least 50,000 rows/s into PostgreSQL on a 2-core machine.
 
     .venv/bin/python bench/ingest.py [--rows 1000000] [--postgres URL] [--repeat 1]
@@ -24,17 +27,21 @@ import random
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
+from unittest import mock
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine.url import make_url
 
 from linewatch.feeds.chunk_mapper import ChunkMapper
 from linewatch.feeds.ingest import ingest_file
+from linewatch.feeds.mapped_chunks import second_process_helps
 from linewatch.feeds.mapping import load_mapping
 from linewatch.feeds.readers import ReadOptions, open_rows
 from linewatch.identifiers import make_upn
 from linewatch.settings import load_settings
+from linewatch.store.bulk_load import DeferredIndexes
 from linewatch.store.engine import make_engine
 from linewatch.store.migrate import upgrade
 
@@ -140,22 +147,44 @@ def load_average() -> str:
     return f"load {os.getloadavg()[0]:.1f}"
 
 
-def run(url: str, workspace: Path, feed: Path, rows: int) -> tuple[float, float]:
-    """(wall seconds, this process's CPU seconds) for one full ingest."""
+@dataclass(order=True)
+class Ingest:
+    seconds: float  # wall clock, the whole ingest
+    cpu: float  # the loader's CPU seconds, its second process's included
+    rebuild: float  # wall-clock seconds rebuilding indexes and constraints, part of `seconds`
+    load: str = ""
+
+
+def cpu_seconds() -> float:
+    """This process's CPU time and that of its children that have ended (the second process)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
+def run(url: str, workspace: Path, feed: Path, rows: int) -> Ingest:
     settings = load_settings(workspace, url)
     engine = make_engine(url)
     upgrade(engine)
-    started, cpu_started = time.perf_counter(), time.process_time()
-    result = ingest_file(
-        feed, agency="education", mapping=str(MAPPING), settings=settings, engine=engine, chunk_rows=CHUNK_ROWS
-    )
-    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    rebuilding = [0.0]
+    rebuild = DeferredIndexes.restore
+
+    def timed_rebuild(self: DeferredIndexes) -> None:
+        started = time.perf_counter()
+        rebuild(self)
+        rebuilding[0] += time.perf_counter() - started
+
+    started, cpu_started = time.perf_counter(), cpu_seconds()
+    with mock.patch.object(DeferredIndexes, "restore", timed_rebuild):
+        result = ingest_file(
+            feed, agency="education", mapping=str(MAPPING), settings=settings, engine=engine, chunk_rows=CHUNK_ROWS
+        )
+    ingest = Ingest(time.perf_counter() - started, cpu_seconds() - cpu_started, rebuilding[0], load_average())
     assert result.rows_loaded == rows, result
     engine.dispose()
-    return seconds, cpu
+    return ingest
 
 
-def postgres_run(admin_url: str, workspace: Path, feed: Path, rows: int) -> tuple[float, float]:
+def postgres_run(admin_url: str, workspace: Path, feed: Path, rows: int) -> Ingest:
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     name = f"lw_bench_{uuid.uuid4().hex[:8]}"
     with admin.connect() as connection:
@@ -200,24 +229,26 @@ def main() -> None:
             stores.append(("PostgreSQL", args.postgres))
         else:
             print("  (PostgreSQL skipped: pass --postgres or set LINEWATCH_TEST_POSTGRES_URL)")
+        if second_process_helps(feed):
+            print("  (the loader reads and maps this file in a second process while it versions and writes)")
         for store, url in stores:
-            runs: list[tuple[float, float, str]] = []
+            runs: list[Ingest] = []
             for attempt in range(args.repeat):
                 workspace = root / f"{store}-{attempt}"
                 if url == "sqlite":
-                    seconds, cpu = run(f"sqlite:///{workspace / 'bench.db'}", workspace, feed, rows)
+                    runs.append(run(f"sqlite:///{workspace / 'bench.db'}", workspace, feed, rows))
                 else:
-                    seconds, cpu = postgres_run(url, workspace, feed, rows)
-                runs.append((seconds, cpu, load_average()))
-            seconds, cpu, load = min(runs)
-            rate = rows / seconds
+                    runs.append(postgres_run(url, workspace, feed, rows))
+            best = min(runs)
+            rate = rows / best.seconds
             target = (
                 f"; target >= 50,000 rows/s {'met' if rate >= 50_000 else 'MISSED'}" if store == "PostgreSQL" else ""
             )
             print(
-                f"  ingest into {store:<22} {rate:>10,.0f} rows/s  ({seconds:.1f} s, {seconds / floor:.1f}x the floor; "
-                f"loader CPU {per_row(cpu, rows)}; {load}{target})"
+                f"  ingest into {store:<22} {rate:>10,.0f} rows/s  ({best.seconds:.1f} s, "
+                f"{best.seconds / floor:.1f}x the floor; loader CPU {per_row(best.cpu, rows)}; {best.load}{target})"
             )
+            print(f"    of which rebuilding indexes and constraints at the end: {best.rebuild:.1f} s")
         print(
             "  (x the floor = the ingest's seconds over the floor's: 50,000 rows/s is "
             f"{rows / 50_000 / floor:.1f}x the floor on this machine right now)"

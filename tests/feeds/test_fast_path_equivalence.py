@@ -165,7 +165,11 @@ CHANGES_ACROSS_CHUNKS = [
 
 
 def check_equivalence(
-    stores: Stores, feed_list: list[tuple[list[str], list[dict[str, str]]]], chunk: int, defer_from: int
+    stores: Stores,
+    feed_list: list[tuple[list[str], list[dict[str, str]]]],
+    chunk: int,
+    defer_from: int,
+    second_process: bool,
 ) -> None:
     with stores.fresh() as (reference, folder), row_at_a_time():
         expected_outcomes = load_all(reference, folder, feed_list, chunk)
@@ -173,6 +177,8 @@ def check_equivalence(
     with (
         stores.fresh() as (fast, folder),
         mock.patch.object(versioned_writer, "DEFER_INDEXES_FROM_ROWS", defer_from),
+        # Whether the file is read and mapped in a second process, whatever its size.
+        mock.patch.object(ingest_module, "second_process_helps", lambda _path: second_process),
     ):
         outcomes = load_all(fast, folder, feed_list, chunk)
         assert outcomes == expected_outcomes
@@ -180,27 +186,39 @@ def check_equivalence(
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(feed_list=feeds(), chunk=st.integers(1, 4), defer_from=st.sampled_from([1, 10_000]))
-@example(feed_list=ZERO_SIGNS, chunk=3, defer_from=1)
-@example(feed_list=ZERO_SIGNS, chunk=1, defer_from=1)
-@example(feed_list=ZERO_SIGNS + ZERO_SIGNS, chunk=2, defer_from=10_000)
-@example(feed_list=CHANGES_ACROSS_CHUNKS, chunk=1, defer_from=1)
-@example(feed_list=CHANGES_ACROSS_CHUNKS, chunk=2, defer_from=10_000)
-@example(feed_list=CHANGES_ACROSS_CHUNKS + CHANGES_ACROSS_CHUNKS[:1], chunk=4, defer_from=1)
+@given(
+    feed_list=feeds(), chunk=st.integers(1, 4), defer_from=st.sampled_from([1, 10_000]), second_process=st.booleans()
+)
+@example(feed_list=ZERO_SIGNS, chunk=3, defer_from=1, second_process=True)
+@example(feed_list=ZERO_SIGNS, chunk=1, defer_from=1, second_process=False)
+@example(feed_list=ZERO_SIGNS + ZERO_SIGNS, chunk=2, defer_from=10_000, second_process=True)
+@example(feed_list=CHANGES_ACROSS_CHUNKS, chunk=1, defer_from=1, second_process=False)
+@example(feed_list=CHANGES_ACROSS_CHUNKS, chunk=2, defer_from=10_000, second_process=True)
+@example(feed_list=CHANGES_ACROSS_CHUNKS + CHANGES_ACROSS_CHUNKS[:1], chunk=4, defer_from=1, second_process=False)
 def test_fast_load_stores_what_the_row_at_a_time_load_stored(
-    sqlite_stores: Stores, feed_list: list[tuple[list[str], list[dict[str, str]]]], chunk: int, defer_from: int
+    sqlite_stores: Stores,
+    feed_list: list[tuple[list[str], list[dict[str, str]]]],
+    chunk: int,
+    defer_from: int,
+    second_process: bool,
 ) -> None:
-    check_equivalence(sqlite_stores, feed_list, chunk, defer_from)
+    check_equivalence(sqlite_stores, feed_list, chunk, defer_from, second_process)
 
 
 @pytest.mark.postgres
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(feed_list=feeds(), chunk=st.integers(1, 4), defer_from=st.sampled_from([1, 10_000]))
-@example(feed_list=ZERO_SIGNS, chunk=3, defer_from=1)
-@example(feed_list=ZERO_SIGNS + ZERO_SIGNS, chunk=1, defer_from=1)
-@example(feed_list=CHANGES_ACROSS_CHUNKS, chunk=1, defer_from=1)
-@example(feed_list=CHANGES_ACROSS_CHUNKS + CHANGES_ACROSS_CHUNKS[:1], chunk=2, defer_from=10_000)
+@given(
+    feed_list=feeds(), chunk=st.integers(1, 4), defer_from=st.sampled_from([1, 10_000]), second_process=st.booleans()
+)
+@example(feed_list=ZERO_SIGNS, chunk=3, defer_from=1, second_process=True)
+@example(feed_list=ZERO_SIGNS + ZERO_SIGNS, chunk=1, defer_from=1, second_process=False)
+@example(feed_list=CHANGES_ACROSS_CHUNKS, chunk=1, defer_from=1, second_process=True)
+@example(feed_list=CHANGES_ACROSS_CHUNKS + CHANGES_ACROSS_CHUNKS[:1], chunk=2, defer_from=10_000, second_process=False)
 def test_fast_load_stores_what_the_row_at_a_time_load_stored_on_postgres(
-    postgres_stores: Stores, feed_list: list[tuple[list[str], list[dict[str, str]]]], chunk: int, defer_from: int
+    postgres_stores: Stores,
+    feed_list: list[tuple[list[str], list[dict[str, str]]]],
+    chunk: int,
+    defer_from: int,
+    second_process: bool,
 ) -> None:
-    check_equivalence(postgres_stores, feed_list, chunk, defer_from)
+    check_equivalence(postgres_stores, feed_list, chunk, defer_from, second_process)

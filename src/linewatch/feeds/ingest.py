@@ -24,13 +24,15 @@ from linewatch.agencies import load_agencies
 from linewatch.audit import hooks as audit_hooks
 from linewatch.feeds.chunk_mapper import ChunkMapper
 from linewatch.feeds.errors import FeedRejected, IngestError, UnknownAgency
+from linewatch.feeds.mapped_chunks import MappedChunk, mapped_chunks, second_process_helps
 from linewatch.feeds.mapping import Mapping, find_mapping, load_mapping
-from linewatch.feeds.readers import FeedFileError, ReadOptions, RowChunk, open_rows
+from linewatch.feeds.readers import FeedFileError, ReadOptions, open_rows
 from linewatch.feeds.rows import RowError
 from linewatch.model import SchemaKind
 from linewatch.settings import Settings
 from linewatch.store.analytics import BulkWriter, sweep_orphans
 from linewatch.store.bulk_load import CopyStream
+from linewatch.store.statistics import refresh_statistics
 from linewatch.store.tables import metadata
 from linewatch.store.versioned_writer import VersionedWriter
 from linewatch.util.safe_csv import SafeCsvWriter, open_safe_csv
@@ -244,25 +246,27 @@ def _ingest_file(
                             connection, schema, agency, result.feed_id, now, stream=stream
                         )
 
-                def process(chunk: RowChunk) -> None:
-                    batches, bad = chunk_mapper.map_chunk(chunk)
-                    if bad:
-                        index_of = {number: index for index, number in enumerate(chunk.numbers)}
-                        for number, errors in bad.items():
-                            problems.add(errors)
-                            if rejects is not None:
-                                rejects.add(number, chunk.cells(index_of[number]), errors)
-                    result.rows_loaded += len(chunk) - len(bad)
+                def process(chunk: MappedChunk) -> None:
+                    for number, errors in chunk.bad.items():
+                        problems.add(errors)
+                        if rejects is not None:
+                            rejects.add(number, chunk.bad_cells[number], errors)
+                    result.rows_loaded += chunk.rows - len(chunk.bad)
                     if problems.count and not accept_valid:
                         return  # the feed will be rejected: keep validating, stop writing
-                    for schema, batch in batches:
-                        writers[schema.name].write(batch)
+                    for schema_name, batch in chunk.batches:
+                        writers[schema_name].write(batch)
 
-                for chunk in source.chunks(chunk_rows):
-                    process(chunk)
-                    result.rows_read += len(chunk)
-                    if progress:
-                        progress(result.rows_read)
+                # A large file is read and mapped in a second process while this one writes.
+                with mapped_chunks(
+                    source, chunk_mapper, chunk_rows, keep_bad_cells=accept_valid,
+                    second_process=second_process_helps(path),
+                ) as chunks:  # fmt: skip
+                    for chunk in chunks:
+                        process(chunk)
+                        result.rows_read += chunk.rows
+                        if progress:
+                            progress(result.rows_read)
                 if progress and not result.rows_read:
                     progress(0)
                 problems.close()
@@ -312,6 +316,12 @@ def _ingest_file(
                 rejects.close()
     if not problems.count:
         problems.path.unlink(missing_ok=True)
+    written = [
+        writer.table.name
+        for writer in writers.values()
+        if isinstance(writer, VersionedWriter) and (writer.counts.new or writer.counts.changed)
+    ]
+    refresh_statistics(engine, written)
     return result
 
 

@@ -38,6 +38,7 @@ from linewatch.linkage.store_subjects import (
 )
 from linewatch.linkage.subject_ids import assign_subject_ids
 from linewatch.settings import Settings
+from linewatch.store.statistics import refresh_statistics
 from linewatch.store.tables_linkage import linkage_run
 
 
@@ -121,6 +122,7 @@ def link_store(
         )
     progress("writing subjects to the store")
     run = _write(db, settings, linkage, stored, hashes, kind, engine, options, run_by, existing)
+    refresh_statistics(db, ("subject", "subject_member", "linkage_review", "resolved_entity", "resolved_entity_member"))
     trained_now = model is None and linkage.model.version is not None
     run.notes = notes + (
         [f"trained {linkage.model.label()}: {line}" for line in linkage.model.meta.get("notes", [])]

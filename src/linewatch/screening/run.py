@@ -20,6 +20,7 @@ from linewatch.screening.definitions import Kind, Level, indicators_path, load_i
 from linewatch.screening.models import RunSummary, UnavailableIndicator
 from linewatch.settings import Settings
 from linewatch.store.engine import StoreError
+from linewatch.store.statistics import refresh_statistics
 from linewatch.store.tables_screening import SCREENING_TABLES, screening_evidence, screening_result, screening_run
 
 BATCH = 5_000
@@ -137,6 +138,7 @@ def save_run(store: Engine, computation: Computation, started_at: datetime, seco
             .values(finished_at=finished_at, seconds=round(seconds, 2))
         )
         audit_hooks.screening_run(connection, run_id, len(results), len(evidence))
+    refresh_statistics(store, ("screening_run", "screening_result", "screening_evidence"))
     return RunSummary(
         run_id=run_id,
         as_at=computation.as_at,

@@ -113,10 +113,10 @@ def _schema_table(schema: Schema, metadata: MetaData) -> Table:
         Column("ingested_at", DateTime, nullable=False),
         Column("content_hash", String(32), nullable=False),
         *[column for prop in schema.properties.values() for column in property_columns(prop)],
+        # Also the index for finding a record's versions, current or not, by agency and source id.
         UniqueConstraint("agency", "source_id", "version", name=f"uq_{schema.table_name}_version"),
         comment=schema.label,
     )
-    Index(f"ix_{schema.table_name}_current", table.c.agency, table.c.source_id, table.c.is_current)
     Index(f"ix_{schema.table_name}_feed", table.c.feed_id)
     for prop in schema.properties.values():
         if prop.type is PropertyType.ref or prop.is_identifier:

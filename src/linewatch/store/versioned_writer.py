@@ -163,13 +163,17 @@ class VersionedWriter:
         size = len(batch.source_rows)
         if size == 0:
             return
-        live = [i for i in range(size) if i not in batch.skip and batch.source_ids[i] is not None]
+        ids = batch.source_ids
+        every_row = not batch.skip and None not in ids  # the usual case: every row has this record
+        live = (
+            list(range(size)) if every_row else [i for i in range(size) if i not in batch.skip and ids[i] is not None]
+        )
         if not self._started:
             self._started = True
             if self.fresh and self.defer_indexes and len(live) >= DEFER_INDEXES_FROM_ROWS:
                 self._drain()
                 self.deferred = DeferredIndexes.defer(self.connection, self.table)
-        keys = {batch.source_ids[i] for i in live}
+        keys = set(ids) if every_row else {ids[i] for i in live}
         if not self.fast:
             maybe_stored = keys if self.agency_had_rows else keys & self.written
             current = self._current_versions(maybe_stored) if maybe_stored else {}  # type: ignore[arg-type]
@@ -262,27 +266,33 @@ class VersionedWriter:
         reprs = row_reprs(self.names, reprs_of, quoted, size)
         value_reprs = self._value_reprs(reprs_of, quoted, supplied, size) if self.known_values is not None else None
         ids = cast(Sequence[str], batch.source_ids)  # live rows all have one
-        live_ids = [ids[i] for i in live]
+        live_ids = ids if len(live) == size else [ids[i] for i in live]
         inserted: list[int]
         versions: list[int] | None
-        current: list[bool] | None
+        current: list[bool] | None = None  # None: all true
         distinct_ids = dict.fromkeys(live_ids)
-        if not self.known.keys().isdisjoint(distinct_ids):  # records an earlier chunk wrote
-            inserted, versions, current = self._versions(batch, live, reprs, value_reprs, supplied)
-        elif len(distinct_ids) == len(live_ids):  # every record once: all new
-            inserted, versions, current = live, None, None
-            self.counts.new += len(live)
+        first_rows: list[int] | None = None  # each record's first row, when the others repeat it exactly
+        if len(distinct_ids) == len(live_ids):  # every record once
+            first_rows = live
         elif len(set(zip(live_ids, reprs if len(live) == size else [reprs[i] for i in live], strict=True))) == len(
             distinct_ids
         ):
             # Repeated records, each repeat exactly like its first row (a pupil on every row of an
-            # attendance return): the first rows are new, the others unchanged.
-            inserted = sorted(dict(zip(reversed(live_ids), reversed(live), strict=True)).values())
-            versions, current = None, None
-            self.counts.new += len(inserted)
-            self.counts.unchanged += len(live) - len(inserted)
-        else:
+            # attendance return): the repeats are unchanged.
+            first_rows = sorted(dict(zip(reversed(live_ids), reversed(live), strict=True)).values())
+        if first_rows is None:
             inserted, versions, current = self._versions(batch, live, reprs, value_reprs, supplied)
+        else:
+            self.counts.unchanged += len(live) - len(first_rows)
+            # Records an earlier chunk of this load wrote (on a fresh load; a pupil whose rows
+            # straddle two chunks) are compared with what it wrote; the others are new.
+            earlier = self.known.keys() & distinct_ids
+            if earlier:
+                inserted, versions = self._against_earlier_chunks(first_rows, ids, earlier, reprs, value_reprs)
+                current = [True] * len(inserted)
+            else:
+                inserted, versions = first_rows, None
+                self.counts.new += len(first_rows)
         digests = digests_of_reprs(reprs if len(inserted) == size else [reprs[i] for i in inserted])
         if self.fresh:
             self._remember(ids, value_reprs, inserted, versions, digests)
@@ -321,6 +331,47 @@ class VersionedWriter:
                 if version > 1:
                     self.later_versions[ids[i]] = version
 
+    def _unchanged_since_earlier_chunk(
+        self, source_id: str, index: int, reprs: list[str], value_reprs: list[str] | None
+    ) -> bool:
+        """Whether row `index` of a record an earlier chunk wrote equals its version from then:
+        the same repr, or (where floats are stored) equal values."""
+        return digest_of_repr(reprs[index]) == self.known[source_id] or (
+            self.known_values is not None
+            and value_reprs is not None
+            and digest_of_repr(value_reprs[index]) == self.known_values[source_id]
+        )
+
+    def _against_earlier_chunks(
+        self,
+        first_rows: list[int],
+        ids: Sequence[str],
+        earlier: set[str],
+        reprs: list[str],
+        value_reprs: list[str] | None,
+    ) -> tuple[list[int], list[int]]:
+        """Which of the records' first rows are inserted, and as which version, when the rows in
+        `earlier` belong to records an earlier chunk wrote; counts them new, changed or unchanged."""
+        inserted: list[int] = []
+        versions: list[int] = []
+        counts = self.counts
+        for i in first_rows:
+            source_id = ids[i]
+            if source_id not in earlier:
+                version = 1
+                counts.new += 1
+            elif self._unchanged_since_earlier_chunk(source_id, i, reprs, value_reprs):
+                counts.unchanged += 1
+                continue
+            else:
+                version = self.later_versions.get(source_id, 1)
+                self.superseded_later.append((source_id, version))
+                version += 1
+                counts.changed += 1
+            inserted.append(i)
+            versions.append(version)
+        return inserted, versions
+
     def _versions(
         self,
         batch: Batch,
@@ -349,12 +400,8 @@ class VersionedWriter:
                 current[at] = False
                 version = versions[at] + 1
                 counts.changed += 1
-            elif (stored := self.known.get(source_id)) is not None:  # written by an earlier chunk
-                if digest_of_repr(reprs[i]) == stored or (
-                    self.known_values is not None
-                    and value_reprs is not None
-                    and digest_of_repr(value_reprs[i]) == self.known_values[source_id]
-                ):
+            elif source_id in self.known:  # written by an earlier chunk
+                if self._unchanged_since_earlier_chunk(source_id, i, reprs, value_reprs):
                     counts.unchanged += 1
                     continue
                 version = self.later_versions.get(source_id, 1)
