@@ -9,6 +9,7 @@ import pytest
 from linewatch.access import accounts, totp
 from linewatch.access.accounts import AccountError, LoginFailed
 from linewatch.access.policy import Policy
+from linewatch.access.secret_key import ServerKey
 from linewatch.store.tables_access import account
 from tests.conftest import Store
 
@@ -29,16 +30,20 @@ def _create(store: Store, username: str = "kim") -> None:
         )
 
 
+def _key(store: Store) -> ServerKey:
+    return ServerKey(store.settings.data_dir)
+
+
 def _login(store: Store, password: str, code: str | None = None, now: datetime = NOW) -> accounts.Account:
     with store.engine.begin() as connection:
-        return accounts.authenticate(connection, "kim", password, code, now=now)
+        return accounts.authenticate(connection, "kim", password, code, now=now, key=_key(store))
 
 
 def _attempt(store: Store, password: str, now: datetime = NOW) -> str | None:
     """Try to sign in, committing the failure count as the API does; the failure reason or None."""
     with store.engine.begin() as connection:
         try:
-            accounts.authenticate(connection, "kim", password, None, now=now)
+            accounts.authenticate(connection, "kim", password, None, now=now, key=_key(store))
         except LoginFailed as failure:
             return failure.reason
     return None
@@ -89,7 +94,7 @@ def test_unknown_users_and_disabled_accounts_fail(store: Store) -> None:
     _create(store)
     with store.engine.begin() as connection:
         with pytest.raises(LoginFailed, match="unknown_user"):
-            accounts.authenticate(connection, "nobody", PASSWORD, None, now=NOW)
+            accounts.authenticate(connection, "nobody", PASSWORD, None, now=NOW, key=_key(store))
         accounts.set_disabled(connection, "kim", disabled=True, now=NOW)
     assert _attempt(store, PASSWORD) == "disabled"
 
@@ -106,8 +111,8 @@ def test_rfc_6238_test_vector() -> None:
 def test_second_factor_is_needed_once_enabled_and_a_code_works_only_once(store: Store) -> None:
     _create(store)
     with store.engine.begin() as connection:
-        secret = accounts.start_totp(connection, "kim")
-        accounts.confirm_totp(connection, "kim", totp.code_at(secret, totp.current_step() - 1))
+        secret = accounts.start_totp(connection, "kim", key=_key(store))
+        accounts.confirm_totp(connection, "kim", totp.code_at(secret, totp.current_step() - 1), key=_key(store))
     assert _attempt(store, PASSWORD) == "second_factor_required"
     code = totp.code_at(secret, totp.current_step())
     assert _login(store, PASSWORD, code).username == "kim"
@@ -120,8 +125,8 @@ def test_second_factor_is_needed_once_enabled_and_a_code_works_only_once(store: 
 def test_a_wrong_enrolment_code_leaves_the_factor_off(store: Store) -> None:
     _create(store)
     with store.engine.begin() as connection:
-        secret = accounts.start_totp(connection, "kim")
+        secret = accounts.start_totp(connection, "kim", key=_key(store))
         wrong = "000000" if totp.code_at(secret, totp.current_step()) != "000000" else "111111"
         with pytest.raises(AccountError, match="does not match"):
-            accounts.confirm_totp(connection, "kim", wrong)
+            accounts.confirm_totp(connection, "kim", wrong, key=_key(store))
     assert _attempt(store, PASSWORD) is None

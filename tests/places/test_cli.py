@@ -59,10 +59,42 @@ def test_export_before_any_run_says_what_to_run(sqlite_store: Store) -> None:
     assert code == 2 and "linewatch places run" in out
 
 
-def test_a_bad_as_of_date_is_a_clear_error(sqlite_store: Store) -> None:
+def test_a_bad_as_at_date_is_a_clear_error_naming_the_option(sqlite_store: Store) -> None:
     write_scene(sqlite_store)
+    code, out = invoke(sqlite_store, "places", "routes", "--as-at", "31/02/2026")
+    assert code == 2 and "--as-at '31/02/2026' is not a date (expected YYYY-MM-DD)" in out
+
+
+def test_as_at_looks_back_to_that_date(sqlite_store: Store) -> None:
+    write_scene(sqlite_store)  # every signal at the flat is in the last 50 days; only the 2014 tenancy is older
+    code, out = invoke(sqlite_store, "places", "cuckooing", "--as-at", "2025-01-01")
+    assert code == 0, out
+    assert "As at 01 Jan 2025 00:00" in out and "Cuckooing: 0 address(es) flagged" in out
+    assert "Castle Street" not in out
+
+
+def test_the_old_as_of_spelling_still_works_with_a_warning(sqlite_store: Store) -> None:
+    write_scene(sqlite_store)
+    code, new = invoke(sqlite_store, "places", "cuckooing", "--as-at", "2025-01-01")
+    code_old, old = invoke(sqlite_store, "places", "cuckooing", "--as-of", "2025-01-01")
+    assert code == code_old == 0, old
+    assert "--as-of is deprecated; use --as-at." in old and "deprecated" not in new
+    for same in ("As at 01 Jan 2025 00:00", "Cuckooing: 0 address(es) flagged"):
+        assert same in old and same in new
     code, out = invoke(sqlite_store, "places", "routes", "--as-of", "31/02/2026")
-    assert code == 2 and "is not a date" in out
+    assert code == 2 and "--as-of '31/02/2026' is not a date" in out
+
+
+def test_as_at_and_as_of_that_disagree_are_refused(sqlite_store: Store) -> None:
+    write_scene(sqlite_store)
+    code, out = invoke(sqlite_store, "places", "hotspots", "--as-at", "2025-01-01", "--as-of", "2025-02-01")
+    assert code == 2 and "disagree: give --as-at only" in out
+
+
+@pytest.mark.parametrize("command", ["run", "cuckooing", "hotspots", "peers", "routes"])
+def test_help_shows_as_at_and_hides_the_deprecated_as_of(sqlite_store: Store, command: str) -> None:
+    code, out = invoke(sqlite_store, "places", command, "--help")
+    assert code == 0 and "--as-at" in out and "--as-of" not in out
 
 
 def test_a_broken_definition_names_the_file_and_line(sqlite_store: Store, tmp_path: object) -> None:

@@ -1,5 +1,6 @@
 """Local accounts: create, change role or agency, reset a password, enrol a second factor, and
-check a sign-in with lockout after repeated failures."""
+check a sign-in with lockout after repeated failures. Second-factor secrets are stored sealed
+with the server key (``secret_key.py``), never in clear."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from linewatch.access import passwords, totp
 from linewatch.access.policy import Policy, Principal
+from linewatch.access.secret_key import SecretKeyError, ServerKey
 from linewatch.agencies import load_agencies
 from linewatch.store.tables_access import account
 
@@ -165,21 +167,62 @@ def set_disabled(connection: Connection, username: str, *, disabled: bool, now: 
     return get_account(connection, found.id)
 
 
-def start_totp(connection: Connection, username: str) -> str:
-    """A new secret for the account; the second factor is on once a code from it is confirmed."""
+def _totp_context(account_id: int) -> str:
+    return f"account/{account_id}/totp"
+
+
+def _sealed(key: ServerKey, account_id: int, secret: str) -> dict[str, Any]:
+    return {"totp_secret_sealed": key.seal(secret, context=_totp_context(account_id)), "totp_secret": None}
+
+
+def _totp_secret(connection: Connection, row: Any, key: ServerKey) -> str | None:
+    """The account's second-factor secret in clear, or None. A secret still kept in clear (enrolled
+    before migration 0007) is sealed now, in the caller's transaction."""
+    if row.totp_secret_sealed:
+        try:
+            return key.unseal(row.totp_secret_sealed, context=_totp_context(row.id))
+        except SecretKeyError as error:
+            raise SecretKeyError(
+                f"the second factor of {row.username!r} cannot be checked: {error}. Restore the key it was sealed "
+                f"with, or turn the factor off (`linewatch users totp {row.username} --disable`) and enrol again"
+            ) from None
+    if row.totp_secret:
+        connection.execute(
+            update(account).where(account.c.id == row.id).values(**_sealed(key, row.id, row.totp_secret))
+        )
+        return str(row.totp_secret)
+    return None
+
+
+def seal_clear_totp_secrets(connection: Connection, key: ServerKey) -> int:
+    """Seal every second-factor secret still kept in clear (enrolled before migration 0007); how many."""
+    rows = connection.execute(select(account.c.id, account.c.totp_secret).where(account.c.totp_secret.is_not(None)))
+    sealed = 0
+    for row in rows.all():
+        connection.execute(
+            update(account).where(account.c.id == row.id).values(**_sealed(key, row.id, row.totp_secret))
+        )
+        sealed += 1
+    return sealed
+
+
+def start_totp(connection: Connection, username: str, *, key: ServerKey) -> str:
+    """A new secret for the account, stored sealed; the second factor is on once a code from it is
+    confirmed. The secret in clear is returned once, for the user's authenticator app."""
     found = require_account(connection, username)
     secret = totp.new_secret()
     connection.execute(
         update(account)
         .where(account.c.id == found.id)
-        .values(totp_secret=secret, totp_enabled=False, totp_last_step=None)
+        .values(**_sealed(key, found.id, secret), totp_enabled=False, totp_last_step=None)
     )
     return secret
 
 
-def confirm_totp(connection: Connection, username: str, code: str) -> Account:
+def confirm_totp(connection: Connection, username: str, code: str, *, key: ServerKey) -> Account:
     found = require_account(connection, username)
-    secret = connection.execute(select(account.c.totp_secret).where(account.c.id == found.id)).scalar()
+    row = connection.execute(select(account).where(account.c.id == found.id)).one()
+    secret = _totp_secret(connection, row, key)
     if not secret:
         raise AccountError("start enrolment first: no second-factor secret is set")
     step = totp.matching_step(secret, code)
@@ -194,14 +237,17 @@ def disable_totp(connection: Connection, username: str) -> Account:
     connection.execute(
         update(account)
         .where(account.c.id == found.id)
-        .values(totp_enabled=False, totp_secret=None, totp_last_step=None)
+        .values(totp_enabled=False, totp_secret=None, totp_secret_sealed=None, totp_last_step=None)
     )
     return get_account(connection, found.id)
 
 
-def authenticate(connection: Connection, username: str, password: str, code: str | None, *, now: datetime) -> Account:
+def authenticate(
+    connection: Connection, username: str, password: str, code: str | None, *, now: datetime, key: ServerKey
+) -> Account:
     """The account, when the password (and the code, if the second factor is on) are right and the
-    account is neither locked nor disabled; else LoginFailed. Failures count towards lockout."""
+    account is neither locked nor disabled; else LoginFailed. Failures count towards lockout.
+    SecretKeyError when the second factor's secret does not open with the server key."""
     row = connection.execute(select(account).where(account.c.username == username)).first()
     if row is None:
         passwords.burn_verification_time(password)
@@ -218,7 +264,8 @@ def authenticate(connection: Connection, username: str, password: str, code: str
     if row.totp_enabled:
         if not code:
             raise LoginFailed("second_factor_required", row.id)
-        step = totp.matching_step(row.totp_secret, code, after=row.totp_last_step)
+        secret = _totp_secret(connection, row, key)
+        step = totp.matching_step(secret, code, after=row.totp_last_step) if secret else None
         if step is None:
             _count_failure(connection, row.id, row.failed_logins, now)
             raise LoginFailed("bad_second_factor", row.id)

@@ -136,6 +136,7 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         413: "Request too large",
         422: "The request is not valid",
         429: "Too many attempts; retry later",
+        503: "The server cannot do this now (e.g. its secret key is missing); an administrator must act",
     }
     return {
         status: {

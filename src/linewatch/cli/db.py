@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import typer
+from pathlib import Path
 
-from linewatch.cli.common import console, open_store, settings_from, user_errors
+import typer
+from sqlalchemy import Engine
+
+from linewatch.cli.common import EXIT_USER_ERROR, console, errors, open_store, settings_from, user_errors
 from linewatch.store.migrate import current_revision, head_revision, new_revision, upgrade
 
 app = typer.Typer(
@@ -28,6 +31,24 @@ def upgrade_command(ctx: typer.Context) -> None:
             console.print(
                 f"Store migrated {before or 'empty'} -> {after} ({engine.url.render_as_string(hide_password=True)})."
             )
+        _seal_clear_secrets(settings.data_dir, engine)
+
+
+def _seal_clear_secrets(data_dir: Path, engine: Engine) -> None:
+    """Second-factor secrets enrolled before migration 0007 are in clear: seal them with the server
+    key (a migration cannot: the key is outside the database)."""
+    from linewatch.access.accounts import seal_clear_totp_secrets
+    from linewatch.access.secret_key import SecretKeyError, ServerKey
+
+    key = ServerKey(data_dir)
+    try:
+        with engine.begin() as connection:
+            sealed = seal_clear_totp_secrets(connection, key)
+    except SecretKeyError as error:
+        errors.print(f"[bold red]Error:[/] second-factor secrets left in clear: {error}", highlight=False)
+        raise typer.Exit(EXIT_USER_ERROR) from None
+    if sealed:
+        console.print(f"Sealed {sealed} second-factor secret(s) kept in clear with the key from {key.source}.")
 
 
 @app.command("current")

@@ -21,7 +21,9 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-AS_OF_HELP = "Analyse as of this date (YYYY-MM-DD); default the newest record."
+AS_AT_HELP = "Analyse as things stood at this date (YYYY-MM-DD); default the newest record."
+# The places commands took --as-of before screening's --as-at became the one name; old scripts still work.
+DEPRECATED_AS_OF_HELP = "Deprecated: use --as-at."
 DEFINITION_HELP = "Places definition YAML (default: the shipped places.yaml)."
 
 
@@ -35,19 +37,33 @@ def places_errors() -> Iterator[None]:
             raise typer.Exit(EXIT_USER_ERROR) from None
 
 
-def _as_of(text: str | None) -> datetime | None:
+def _as_at(as_at: str | None, as_of: str | None) -> datetime | None:
+    """The moment to analyse, from --as-at or its deprecated spelling --as-of."""
+    if as_of is not None:
+        errors.print("[yellow]Warning:[/] --as-of is deprecated; use --as-at.", highlight=False)
+        if as_at is None:
+            return _moment("--as-of", as_of)
+        if as_at != as_of:
+            raise PlacesError(f"--as-at {as_at!r} and --as-of {as_of!r} disagree: give --as-at only")
+    return _moment("--as-at", as_at)
+
+
+def _moment(option: str, text: str | None) -> datetime | None:
     if text is None:
         return None
     try:
         return datetime.fromisoformat(text)
     except ValueError:
-        raise PlacesError(f"--as-of {text!r} is not a date (expected YYYY-MM-DD)") from None
+        raise PlacesError(f"{option} {text!r} is not a date (expected YYYY-MM-DD)") from None
 
 
-def _run(ctx: typer.Context, parts: tuple[Part, ...], as_of: str | None, definition: Path | None) -> PlacesOutcome:
+def _run(
+    ctx: typer.Context, parts: tuple[Part, ...], as_at: str | None, as_of: str | None, definition: Path | None
+) -> PlacesOutcome:
     from linewatch.places.definition import load_places_definition
     from linewatch.places.pipeline import run_places
 
+    moment = _as_at(as_at, as_of)
     settings = settings_from(ctx)
     loaded = load_places_definition(definition)
     store = open_store(settings)
@@ -56,10 +72,10 @@ def _run(ctx: typer.Context, parts: tuple[Part, ...], as_of: str | None, definit
     ) as bar:
         task = bar.add_task("Places", total=None)
         outcome = run_places(
-            settings, store, parts, loaded, _as_of(as_of), progress=lambda step: bar.update(task, description=step)
+            settings, store, parts, loaded, moment, progress=lambda step: bar.update(task, description=step)
         )
     console.print(
-        f"As of {outcome.as_of:%d %b %Y %H:%M}; {outcome.flagged} flagged place(s); "
+        f"As at {outcome.as_of:%d %b %Y %H:%M}; {outcome.flagged} flagged place(s); "
         f"{outcome.seconds.get('total', 0):.1f}s. Outputs: {outcome.out_dir}",
         highlight=False,
     )
@@ -69,14 +85,15 @@ def _run(ctx: typer.Context, parts: tuple[Part, ...], as_of: str | None, definit
 @app.command("run")
 def run(
     ctx: typer.Context,
-    as_of: str | None = typer.Option(None, "--as-of", help=AS_OF_HELP),
+    as_at: str | None = typer.Option(None, "--as-at", help=AS_AT_HELP),
+    as_of: str | None = typer.Option(None, "--as-of", help=DEPRECATED_AS_OF_HELP, hidden=True),
     definition: Path | None = typer.Option(None, "--definition", help=DEFINITION_HELP),
     top: int = typer.Option(10, "--top", help="Rows to show of each list."),
 ) -> None:
     """Compute everything: cuckooing risk, hotspots, peer groups and routes; write the outputs,
     flagged_places.parquet (for screening) and the GeoJSON layers."""
     with places_errors():
-        outcome = _run(ctx, ALL_PARTS, as_of, definition)
+        outcome = _run(ctx, ALL_PARTS, as_at, as_of, definition)
     _print_cuckooing(outcome, top, show_all=False)
     _print_hotspots(outcome, top)
     _print_peers(outcome, top)
@@ -86,53 +103,57 @@ def run(
 @app.command("cuckooing")
 def cuckooing(
     ctx: typer.Context,
-    as_of: str | None = typer.Option(None, "--as-of", help=AS_OF_HELP),
+    as_at: str | None = typer.Option(None, "--as-at", help=AS_AT_HELP),
+    as_of: str | None = typer.Option(None, "--as-of", help=DEPRECATED_AS_OF_HELP, hidden=True),
     definition: Path | None = typer.Option(None, "--definition", help=DEFINITION_HELP),
     top: int = typer.Option(20, "--top", help="Addresses to list."),
     show_all: bool = typer.Option(False, "--all", help="List addresses below the flagging level too."),
 ) -> None:
     """Cuckooing risk per address, with reasons and what to do first (safeguard the tenant)."""
     with places_errors():
-        outcome = _run(ctx, (Part.cuckooing,), as_of, definition)
+        outcome = _run(ctx, (Part.cuckooing,), as_at, as_of, definition)
     _print_cuckooing(outcome, top, show_all)
 
 
 @app.command("hotspots")
 def hotspots(
     ctx: typer.Context,
-    as_of: str | None = typer.Option(None, "--as-of", help=AS_OF_HELP),
+    as_at: str | None = typer.Option(None, "--as-at", help=AS_AT_HELP),
+    as_of: str | None = typer.Option(None, "--as-of", help=DEPRECATED_AS_OF_HELP, hidden=True),
     definition: Path | None = typer.Option(None, "--definition", help=DEFINITION_HELP),
     top: int = typer.Option(20, "--top", help="Hotspots to list."),
 ) -> None:
     """Places where young people are seen again and again, with counts over time."""
     with places_errors():
-        outcome = _run(ctx, (Part.hotspots,), as_of, definition)
+        outcome = _run(ctx, (Part.hotspots,), as_at, as_of, definition)
     _print_hotspots(outcome, top)
 
 
 @app.command("peers")
 def peers(
     ctx: typer.Context,
-    as_of: str | None = typer.Option(None, "--as-of", help=AS_OF_HELP),
+    as_at: str | None = typer.Option(None, "--as-at", help=AS_AT_HELP),
+    as_of: str | None = typer.Option(None, "--as-of", help=DEPRECATED_AS_OF_HELP, hidden=True),
     definition: Path | None = typer.Option(None, "--definition", help=DEFINITION_HELP),
     top: int = typer.Option(20, "--top", help="Groups to list."),
 ) -> None:
     """Peer groups: young people seen together, as clusters (Leiden)."""
     with places_errors():
-        outcome = _run(ctx, (Part.hotspots, Part.peers), as_of, definition)
+        outcome = _run(ctx, (Part.hotspots, Part.peers), as_at, as_of, definition)
     _print_peers(outcome, top)
 
 
 @app.command("routes")
 def routes(
     ctx: typer.Context,
-    as_of: str | None = typer.Option(None, "--as-of", help=AS_OF_HELP),
+    as_at: str | None = typer.Option(None, "--as-at", help=AS_AT_HELP),
+    as_of: str | None = typer.Option(None, "--as-of", help=DEPRECATED_AS_OF_HELP, hidden=True),
     definition: Path | None = typer.Option(None, "--definition", help=DEFINITION_HELP),
     top: int = typer.Option(10, "--top", help="Corridors to list."),
 ) -> None:
     """Origin-to-destination corridors with their counts, lines, children and stations."""
     with places_errors():
-        outcome = _run(ctx, (Part.routes,), as_of, definition)
+        outcome = _run(ctx, (Part.routes,), as_at, as_of, definition)
     _print_routes(outcome, top)
 
 

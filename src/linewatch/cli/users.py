@@ -21,12 +21,13 @@ app = typer.Typer(help="Manage user accounts (agency, role, password, second fac
 def access_errors() -> Iterator[None]:
     from linewatch.access.accounts import AccountError
     from linewatch.access.policy import AccessDenied
+    from linewatch.access.secret_key import SecretKeyError
     from linewatch.records.erasure import ErasureError
 
     with user_errors():
         try:
             yield
-        except (AccountError, AccessDenied, ErasureError) as error:
+        except (AccountError, AccessDenied, ErasureError, SecretKeyError) as error:
             errors.print(f"[bold red]Error:[/] {error}", highlight=False, soft_wrap=True)
             raise typer.Exit(EXIT_USER_ERROR) from None
 
@@ -180,10 +181,13 @@ def totp(
     """Turn on the second factor (TOTP): prints the secret for the user's authenticator app, then
     asks for a code from it to confirm."""
     from linewatch.access import accounts
+    from linewatch.access.secret_key import ServerKey
     from linewatch.access.totp import provisioning_uri
 
     with access_errors():
-        engine = open_store(settings_from(ctx))
+        settings = settings_from(ctx)
+        engine = open_store(settings)
+        key = ServerKey(settings.data_dir)
         if disable_factor:
             with engine.begin() as connection:
                 accounts.disable_totp(connection, username)
@@ -191,11 +195,11 @@ def totp(
             console.print(f"Second factor off for {username}.")
             return
         with engine.begin() as connection:
-            secret = accounts.start_totp(connection, username)
+            secret = accounts.start_totp(connection, username, key=key)
         console.print(f"Secret: [bold]{secret}[/]\nURI for a QR code: {provisioning_uri(secret, username)}")
         given = code or typer.prompt("Code from the authenticator app")
         with engine.begin() as connection:
-            accounts.confirm_totp(connection, username, given)
+            accounts.confirm_totp(connection, username, given, key=key)
             _audit(connection, "totp", {"account": username, "second_factor": "on"})
         console.print(f"Second factor on for {username}.")
 

@@ -1,7 +1,8 @@
 """Erasure: remove every version of a subject's records (or of chosen records) from the store,
-the linkage tables and the analytics workspace, in one transaction with its audit entry and
-ledger rows. The ledger keeps references only (type, agency, source id), never content, and
-``reapply_ledger`` erases again whatever a restored backup brought back.
+the linkage tables and the screening evidence that name them, in one transaction with its audit
+entry and ledger rows; then their rows in the analytics workspace (bulk records, line links, the
+places evidence files). The ledger keeps references only (type, agency, source id), never
+content, and ``reapply_ledger`` erases again whatever a restored backup brought back.
 """
 
 from __future__ import annotations
@@ -41,14 +42,16 @@ class ErasureResult:
     subject_id: str | None
     records: list[str] = field(default_factory=list)  # "Schema/agency/source_id"
     versions: int = 0
-    analytics_rows: int = 0
+    screening_evidence: int = 0  # screening evidence rows that named an erased record
+    analytics_rows: int = 0  # bulk rows, line links and places evidence rows
     audit_seq: int | None = None
 
     def line(self) -> str:
         who = f"subject {self.subject_id}: " if self.subject_id else ""
         return (
             f"{who}erased {len(self.records)} record(s), {self.versions} stored version(s), "
-            f"{self.analytics_rows} analytics row(s); audit entry {self.audit_seq}"
+            f"{self.screening_evidence} screening evidence row(s), {self.analytics_rows} analytics row(s); "
+            f"audit entry {self.audit_seq}"
         )
 
 
@@ -68,9 +71,10 @@ def _targets_of_subject(connection: Connection, subject_id: str) -> tuple[list[T
     return sorted(targets), people
 
 
-def _delete_targets(connection: Connection, targets: Iterable[Target]) -> int:
-    """Delete every version of each target record, and the linkage rows that name it."""
-    versions = 0
+def _delete_targets(connection: Connection, targets: Iterable[Target]) -> tuple[int, int]:
+    """Delete every version of each target record, and the linkage and screening evidence rows
+    that name it: (versions, screening evidence rows) deleted."""
+    versions = evidence = 0
     grouped: dict[tuple[str, str], list[str]] = {}
     for schema_name, agency, source_id in targets:
         grouped.setdefault((schema_name, agency), []).append(source_id)
@@ -80,6 +84,16 @@ def _delete_targets(connection: Connection, targets: Iterable[Target]) -> int:
             chunk = source_ids[start : start + 500]
             result = connection.execute(delete(table).where(table.c.agency == agency, table.c.source_id.in_(chunk)))
             versions += int(result.rowcount or 0)
+            # Every run's evidence naming the record goes (a panel's history keeps the score and
+            # the reason's record count, not the record); the next screening run no longer sees it.
+            named = connection.execute(
+                delete(screening_evidence).where(
+                    screening_evidence.c.record_schema == schema_name,
+                    screening_evidence.c.agency == agency,
+                    screening_evidence.c.source_id.in_(chunk),
+                )
+            )
+            evidence += int(named.rowcount or 0)
             connection.execute(
                 delete(resolved_entity_member).where(
                     resolved_entity_member.c.record_schema == table.name,
@@ -89,7 +103,7 @@ def _delete_targets(connection: Connection, targets: Iterable[Target]) -> int:
             )
             if schema_name == "Person":
                 _forget_linkage(connection, agency, chunk)
-    return versions
+    return versions, evidence
 
 
 def _forget_linkage(connection: Connection, agency: str, source_ids: list[str]) -> None:
@@ -128,19 +142,38 @@ def _forget_linkage(connection: Connection, agency: str, source_ids: list[str]) 
             )
 
 
-def _scrub_analytics(settings: Settings, people: list[tuple[str, str]]) -> int:
-    """Remove the people's bulk rows (sightings ...) and line links from the analytics workspace."""
+def _scrub_workspace(settings: Settings, targets: list[Target], people: list[tuple[str, str]]) -> int:
+    """Remove the erased records' rows from the analytics workspace: the people's bulk rows and
+    line links, then every places evidence row naming an erased record or bulk row."""
+    removed, bulk_rows = _scrub_analytics(settings, people)
+    tables = {name: default_model()[name].table_name for name, _, _ in targets}
+    named = {(tables[name], agency, source_id) for name, agency, source_id in targets} | bulk_rows
+    return removed + _scrub_places(settings, named)
+
+
+def _scrub_analytics(settings: Settings, people: list[tuple[str, str]]) -> tuple[int, set[tuple[str, str, str]]]:
+    """Remove the people's bulk rows (sightings ...) and line links from the analytics workspace:
+    the rows removed, and the bulk records removed as (table, agency, source id)."""
+    bulk_rows: set[tuple[str, str, str]] = set()
     if not people:
-        return 0
+        return 0, bulk_rows
     removed = 0
     keys = {f"{agency}\x1f{source_id}" for agency, source_id in people}
     for schema in bulk_person_schemas():
         for path in sorted(schema_dir(settings.analytics_dir, schema).glob("feed-*.parquet")):
-            removed += _rewrite_without(path, keys, "agency", "person")
+            dropped = _rewrite_without(path, keys, ("agency", "person"))
+            removed += dropped.num_rows
+            if "source_id" in dropped.column_names:
+                bulk_rows.update(
+                    (schema.table_name, agency, source_id)
+                    for agency, source_id in zip(
+                        dropped.column("agency").to_pylist(), dropped.column("source_id").to_pylist(), strict=True
+                    )
+                )
     lines_dir = settings.analytics_dir / "lines"
     people_file = lines_dir / "line_people.parquet"
     if people_file.exists():
-        removed += _rewrite_without(people_file, keys, "agency", "source_id")
+        removed += _rewrite_without(people_file, keys, ("agency", "source_id")).num_rows
     profiles = lines_dir / "line_profiles.json"
     if profiles.exists():
         data = json.loads(profiles.read_text(encoding="utf-8"))
@@ -154,23 +187,36 @@ def _scrub_analytics(settings: Settings, people: list[tuple[str, str]]) -> int:
                 changed = True
         if changed:
             _replace_file(profiles, json.dumps(data, indent=1).encode("utf-8"))
+    return removed, bulk_rows
+
+
+def _scrub_places(settings: Settings, named: set[tuple[str, str, str]]) -> int:
+    """Remove the rows naming an erased record from the places evidence files (the records behind
+    each cuckooing address, hotspot, peer group and corridor). Scores and counts the erased
+    records went into are recomputed by the next `linewatch places run`."""
+    if not named:
+        return 0
+    keys = {"\x1f".join(key) for key in named}
+    removed = 0
+    for path in sorted((settings.analytics_dir / "places").glob("*_evidence.parquet")):
+        removed += _rewrite_without(path, keys, ("schema", "agency", "source_id")).num_rows
     return removed
 
 
-def _rewrite_without(path: Path, keys: set[str], agency_column: str, person_column: str) -> int:
+def _rewrite_without(path: Path, keys: set[str], columns: tuple[str, ...]) -> pa.Table:
+    """Rewrite a Parquet file without the rows whose columns, joined by \\x1f, are in keys; the
+    rows dropped."""
     table = pq.read_table(path)
-    if agency_column not in table.column_names or person_column not in table.column_names:
-        return 0
-    joined = pc.binary_join_element_wise(
-        pc.fill_null(table[agency_column], ""), pc.fill_null(table[person_column], ""), "\x1f"
-    )
-    drop = pc.is_in(joined, value_set=pa.array(sorted(keys)))
-    count = int(pc.sum(drop).as_py() or 0)
-    if count:
+    if not all(column in table.column_names for column in columns):
+        return table.slice(0, 0)
+    joined = pc.binary_join_element_wise(*(pc.fill_null(table[column], "") for column in columns), "\x1f")
+    drop = pc.fill_null(pc.is_in(joined, value_set=pa.array(sorted(keys))), False)
+    dropped = table.filter(drop)
+    if dropped.num_rows:
         temp = path.with_suffix(".erasing")
         pq.write_table(table.filter(pc.invert(drop)), temp, compression="zstd")
         os.replace(temp, path)
-    return count
+    return dropped
 
 
 def _replace_file(path: Path, content: bytes) -> None:
@@ -235,7 +281,7 @@ def erase_subject(
             raise ErasureError(f"no subject {subject_id}")
         targets, people = _targets_of_subject(connection, subject_id)
         counts = _count_versions(connection, targets)
-        versions = _delete_targets(connection, targets)
+        versions, evidence = _delete_targets(connection, targets)
         _forget_screening(connection, subject_id)
         connection.execute(delete(subject).where(subject.c.id == subject_id, subject.c.members == 0))
         refs = [f"{s}/{a}/{i}" for s, a, i in targets]
@@ -249,12 +295,12 @@ def erase_subject(
                 reason=reason,
                 subjects=(subject_id,),
                 records=tuple(refs),
-                detail={"versions": versions},
+                detail={"versions": versions, "screening_evidence": evidence},
             ),
         )
         _ledger(connection, targets, counts, principal.username, reason, now, seq)
-    result = ErasureResult(subject_id, refs, versions, audit_seq=seq)
-    result.analytics_rows = _scrub_analytics(settings, people)
+    result = ErasureResult(subject_id, refs, versions, evidence, audit_seq=seq)
+    result.analytics_rows = _scrub_workspace(settings, targets, people)
     return result
 
 
@@ -274,7 +320,7 @@ def erase_records(
         missing = [t for t in targets if counts[t] == 0]
         if missing:
             raise ErasureError(f"no such record: {'/'.join(missing[0])}")
-        versions = _delete_targets(connection, targets)
+        versions, evidence = _delete_targets(connection, targets)
         refs = [f"{s}/{a}/{i}" for s, a, i in targets]
         seq = append(
             connection,
@@ -285,13 +331,13 @@ def erase_records(
                 purpose="erasure",
                 reason=reason,
                 records=tuple(refs),
-                detail={"versions": versions},
+                detail={"versions": versions, "screening_evidence": evidence},
             ),
         )
         _ledger(connection, targets, counts, principal.username, reason, now, seq)
     people = [(a, i) for s, a, i in targets if s == "Person"]
-    result = ErasureResult(None, refs, versions, audit_seq=seq)
-    result.analytics_rows = _scrub_analytics(settings, people)
+    result = ErasureResult(None, refs, versions, evidence, audit_seq=seq)
+    result.analytics_rows = _scrub_workspace(settings, targets, people)
     return result
 
 
@@ -302,7 +348,7 @@ def reapply_ledger(engine: Engine, settings: Settings, *, principal: Principal) 
             {(r.record_schema, r.agency, r.source_id) for r in connection.execute(select(erasure_ledger))}
         )
         present = [t for t, n in _count_versions(connection, targets).items() if n]
-        versions = _delete_targets(connection, present)
+        versions, evidence = _delete_targets(connection, present)
         seq = None
         if present:
             seq = append(
@@ -314,9 +360,9 @@ def reapply_ledger(engine: Engine, settings: Settings, *, principal: Principal) 
                     purpose="erasure",
                     reason="records erased earlier were found again (restored backup)",
                     records=tuple(f"{s}/{a}/{i}" for s, a, i in present),
-                    detail={"versions": versions},
+                    detail={"versions": versions, "screening_evidence": evidence},
                 ),
             )
-    result = ErasureResult(None, [f"{s}/{a}/{i}" for s, a, i in present], versions, audit_seq=seq)
-    result.analytics_rows = _scrub_analytics(settings, [(a, i) for s, a, i in targets if s == "Person"])
+    result = ErasureResult(None, [f"{s}/{a}/{i}" for s, a, i in present], versions, evidence, audit_seq=seq)
+    result.analytics_rows = _scrub_workspace(settings, targets, [(a, i) for s, a, i in targets if s == "Person"])
     return result

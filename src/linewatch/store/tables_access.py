@@ -3,7 +3,8 @@ its head, and the erasure ledger. Registered on ``linewatch.store.tables.metadat
 
 Roles, data-sharing agreements, sensitivity rules and retention rules are definitions (YAML under
 ``linewatch/access`` and ``linewatch/records``), not tables. Every table here is also created by
-migration 0005_access.py (a test checks the migrations equal the model).
+migration 0005_access.py, and 0007 adds the sealed second-factor secret (a test checks the
+migrations equal the model).
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ account = Table(
     Column("role", String(32), nullable=False),
     Column("password_hash", String(256), nullable=False),  # argon2id, PHC string
     Column("password_changed_at", DateTime, nullable=False),
-    Column("totp_secret", String(64), nullable=True),  # base32; set at enrolment
+    Column("totp_secret", String(64), nullable=True),  # in clear, from before 0007 only: sealed and emptied on use
+    Column("totp_secret_sealed", String(255), nullable=True),  # set at enrolment, sealed (access/secret_key.py)
     Column("totp_enabled", Boolean, nullable=False),
     Column("totp_last_step", BigInteger, nullable=True),  # the last time step accepted: no replay
     Column("failed_logins", Integer, nullable=False),  # consecutive failures since the last success

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -9,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from linewatch.access import accounts, sessions
 from linewatch.access.accounts import AccountError, LoginFailed
+from linewatch.access.secret_key import SecretKeyError, ServerKey
 from linewatch.access.totp import provisioning_uri
 from linewatch.api.problems import Problem, bad_request, problem_responses
 from linewatch.api.security import (
@@ -26,6 +28,7 @@ from linewatch.audit.chain import append, append_now
 from linewatch.audit.events import AuditEvent, Operation, Outcome
 
 router = APIRouter(prefix="/auth", tags=["sign-in"], responses=problem_responses(401, 403, 422))
+log = logging.getLogger("linewatch.api")
 
 
 class LoginRequest(BaseModel):
@@ -94,8 +97,25 @@ def _login_failed(state: ApiState, request: Request, username: str, reason: str)
     )
 
 
+def _server_key(state: ApiState) -> ServerKey:
+    return ServerKey(state.settings.data_dir)
+
+
+def _second_factor_unavailable(request: Request, error: SecretKeyError) -> Problem:
+    """The server key is missing, unsafe or not the one a secret was sealed with: the operator's
+    problem, not the user's, so the log names the key and the answer says whom to ask."""
+    log.error("second factor unavailable on %s %s: %s", request.method, request.url.path, error)
+    return Problem(
+        503,
+        "second-factor-unavailable",
+        "Second factor cannot be checked",
+        "The server cannot open second-factor secrets with its secret key; an administrator must restore the key "
+        "(the server log says which).",
+    )
+
+
 @router.post(
-    "/login", response_model=SignedIn, responses=problem_responses(429), **access(PUBLIC, Operation.authentication)
+    "/login", response_model=SignedIn, responses=problem_responses(429, 503), **access(PUBLIC, Operation.authentication)
 )
 def login(body: LoginRequest, request: Request, response: Response) -> SignedIn:
     """Sign in; sets an HttpOnly, SameSite=Strict session cookie and returns the CSRF token."""
@@ -111,11 +131,16 @@ def login(body: LoginRequest, request: Request, response: Response) -> SignedIn:
         )
     now = state.clock.now()
     failure: LoginFailed | None = None
+    key_error: SecretKeyError | None = None
     with state.engine.begin() as connection:  # a failure is counted (lockout) and committed too
         try:
-            account = accounts.authenticate(connection, body.username, body.password, body.totp_code, now=now)
+            account = accounts.authenticate(
+                connection, body.username, body.password, body.totp_code, now=now, key=_server_key(state)
+            )
         except LoginFailed as error:
             failure = error
+        except SecretKeyError as error:
+            key_error = error
         else:
             new = sessions.start_session(connection, account.id, now=now, client=_client(request))
             append(
@@ -124,6 +149,20 @@ def login(body: LoginRequest, request: Request, response: Response) -> SignedIn:
                     Operation.authentication, "POST /auth/login", account.principal, detail={"client": _client(request)}
                 ),
             )
+    if key_error is not None:
+        from linewatch.access.policy import Principal
+
+        append_now(
+            state.engine,
+            AuditEvent(
+                Operation.authentication,
+                "POST /auth/login",
+                Principal(body.username[:64], "-", "-"),
+                Outcome.failed,
+                detail={"why": "second_factor_unavailable", "client": _client(request)},
+            ),
+        )
+        raise _second_factor_unavailable(request, key_error)
     if failure is not None:
         raise _login_failed(state, request, body.username, failure.reason)
     state.throttle.succeeded(_client(request))
@@ -177,7 +216,9 @@ def change_password(body: PasswordChange, request: Request, caller: Caller = Dep
     now = state.clock.now()
     with state.engine.begin() as connection:  # a wrong current password counts towards lockout
         try:
-            accounts.authenticate(connection, caller.principal.username, body.current_password, None, now=now)
+            accounts.authenticate(
+                connection, caller.principal.username, body.current_password, None, now=now, key=_server_key(state)
+            )
             wrong = False
         except LoginFailed as failure:
             wrong = failure.reason != "second_factor_required"
@@ -197,11 +238,19 @@ def change_password(body: PasswordChange, request: Request, caller: Caller = Dep
     return Response(status_code=204)
 
 
-@router.post("/totp/start", response_model=TotpStart, **access(SIGNED_IN, Operation.administration))
+@router.post(
+    "/totp/start",
+    response_model=TotpStart,
+    responses=problem_responses(503),
+    **access(SIGNED_IN, Operation.administration),
+)
 def totp_start(request: Request, caller: Caller = Depends(signed_in)) -> TotpStart:
     """Begin second-factor enrolment: add the secret to an authenticator app, then confirm a code."""
     with caller.state.engine.begin() as connection:
-        secret = accounts.start_totp(connection, caller.principal.username)
+        try:
+            secret = accounts.start_totp(connection, caller.principal.username, key=_server_key(caller.state))
+        except SecretKeyError as error:
+            raise _second_factor_unavailable(request, error) from None
         append(
             connection,
             AuditEvent(
@@ -214,14 +263,21 @@ def totp_start(request: Request, caller: Caller = Depends(signed_in)) -> TotpSta
     return TotpStart(secret=secret, uri=provisioning_uri(secret, caller.principal.username))
 
 
-@router.post("/totp/confirm", status_code=204, **access(SIGNED_IN, Operation.administration))
+@router.post(
+    "/totp/confirm",
+    status_code=204,
+    responses=problem_responses(503),
+    **access(SIGNED_IN, Operation.administration),
+)
 def totp_confirm(body: TotpConfirm, request: Request, caller: Caller = Depends(signed_in)) -> Response:
     """Turn the second factor on with a code from the app."""
     with caller.state.engine.begin() as connection:
         try:
-            accounts.confirm_totp(connection, caller.principal.username, body.code)
+            accounts.confirm_totp(connection, caller.principal.username, body.code, key=_server_key(caller.state))
         except AccountError as error:
             raise bad_request(str(error)) from None
+        except SecretKeyError as error:
+            raise _second_factor_unavailable(request, error) from None
         append(
             connection,
             AuditEvent(
