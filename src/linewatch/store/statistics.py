@@ -12,22 +12,38 @@ default), so it costs well under a second even on a table of millions.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError
+
+log = logging.getLogger("linewatch.store")
+LOCK_WAIT = "5s"
 
 
-def refresh_statistics(engine: Engine, tables: Iterable[str]) -> None:
-    """ANALYZE the given tables, after the writes to them have committed."""
+def refresh_statistics(engine: Engine, tables: Iterable[str]) -> bool:
+    """ANALYZE the given tables, after the writes to them have committed. True when done; a
+    failure (a lock held elsewhere for longer than LOCK_WAIT, say) is logged and skipped, never
+    raised: the data is already committed, and a load must not be reported as failed for it."""
     names = sorted(set(tables))
     if not names:
-        return
-    # A transaction of its own, after the load's: the load never waits for it, and ANALYZE's
-    # lock (PostgreSQL: SHARE UPDATE EXCLUSIVE) does not block readers or writers.
-    with engine.begin() as connection:
-        if connection.dialect.name == "sqlite":
-            # SQLite reads every row of every index unless told to sample; 1,000 rows per index is
-            # what its documentation suggests for a planner that only needs the rough shape.
-            connection.execute(text("PRAGMA analysis_limit = 1000"))
-        for name in names:
-            connection.execute(text(f'ANALYZE "{name}"'))
+        return True
+    try:
+        # A transaction of its own, after the load's: the load never waits for it, and ANALYZE's
+        # lock (PostgreSQL: SHARE UPDATE EXCLUSIVE) does not block readers or writers.
+        with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                # Another ANALYZE, VACUUM or index build on the table holds the same lock: wait a
+                # little, not for as long as it runs.
+                connection.execute(text(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'"))
+            elif connection.dialect.name == "sqlite":
+                # SQLite reads every row of every index unless told to sample; 1,000 rows per index
+                # is what its documentation suggests for a planner that only needs the rough shape.
+                connection.execute(text("PRAGMA analysis_limit = 1000"))
+            for name in names:
+                connection.execute(text(f'ANALYZE "{name}"'))
+    except DBAPIError as error:
+        log.warning("planner statistics not refreshed for %s (the data is stored): %s", ", ".join(names), error.orig)
+        return False
+    return True
