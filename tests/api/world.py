@@ -20,6 +20,7 @@ from linewatch.identifiers import make_nhs_number, make_pnc_id
 from linewatch.store.tables import metadata
 from linewatch.store.tables_linkage import linkage_review, linkage_run, subject, subject_member
 from tests.api.screening_world import write_screening
+from tests.feed_rows import insert_feed
 
 NOW = datetime(2026, 6, 1, 12, 0)
 CHILD = "S0000001"
@@ -36,25 +37,7 @@ class World:
 
     def feed(self, connection: Connection, agency: str) -> int:
         if agency not in self.feeds:
-            self.feeds[agency] = int(
-                connection.execute(
-                    insert(metadata.tables["feed"]).values(
-                        agency=agency,
-                        mapping="test",
-                        file_name=f"{agency}.csv",
-                        content_sha256=uuid.uuid4().hex * 2,
-                        encoding="utf-8",
-                        status="loaded",
-                        rows_read=1,
-                        rows_loaded=1,
-                        rows_rejected=0,
-                        records={},
-                        loaded_at=NOW,
-                        loaded_by="test",
-                        seconds=0.0,
-                    )
-                ).inserted_primary_key[0]
-            )  # type: ignore[index]
+            self.feeds[agency] = insert_feed(connection, agency, loaded_at=NOW, digest=uuid.uuid4().hex * 2)
         return self.feeds[agency]
 
     def record(self, connection: Connection, table: str, agency: str, source_id: str, **values: Any) -> None:

@@ -47,31 +47,7 @@ class ReferenceChunkMapper(ChunkMapper):
                 cache[name] = [cells.get(name) for _, cells in rows]
             return cache[name]
 
-        problems: dict[int, list[RowError]] = {}
-
-        def problem(index: int, error: RowError) -> None:
-            problems.setdefault(index, []).append(error)
-
-        keys = {entity.name: self._keys(entity, column, numbers, problem) for entity in self.entities}
-        required_entities = {entity.name for entity in self.entities if not entity.optional}
-        batches: list[tuple[Schema, Batch]] = []
-        for entity in self.entities:
-            names: list[str] = []
-            value_columns: list[list[object]] = []
-            for plan in entity.plans:
-                values, flags = self._property_column(
-                    plan, column, keys, keys[entity.name], numbers, problem, required_entities
-                )
-                names.append(plan.prop.name)
-                value_columns.append(values)
-                if plan.is_identifier:
-                    names.append(f"{plan.prop.name}_valid")
-                    value_columns.append(flags)
-            batches.append((entity.schema, Batch(keys[entity.name], numbers, names, value_columns)))
-        skip = set(problems)
-        for _, batch in batches:
-            batch.skip = skip
-        return batches, {numbers[index]: problems[index] for index in sorted(problems)}
+        return self.map_columns(column, numbers)
 
     @staticmethod
     def _keys(

@@ -15,6 +15,7 @@ from linewatch.model import default_model
 from linewatch.store.analytics import arrow_schema, feed_file
 from linewatch.store.tables import metadata
 from tests.conftest import Store
+from tests.feed_rows import insert_feed
 
 NOW = datetime(2026, 6, 1, 12, 0)
 UPRN = "10000000001"
@@ -24,16 +25,7 @@ STATION = (52.2867, -1.5820)
 
 
 def _feed(connection: Connection, agency: str, name: str) -> int:
-    result = connection.execute(
-        insert(metadata.tables["feed"]).values(
-            agency=agency, mapping=name, file_name=f"{name}.csv", content_sha256=name.ljust(64, "0")[:64],
-            status="loaded", rows_read=1, rows_loaded=1, rows_rejected=0, records={}, loaded_at=NOW,
-            loaded_by="test", seconds=0.1,
-        )
-    )  # fmt: skip
-    key = result.inserted_primary_key
-    assert key is not None
-    return int(key[0])
+    return insert_feed(connection, agency, loaded_at=NOW, digest=name.ljust(64, "0")[:64])
 
 
 def _rows(connection: Connection, table_name: str, feed_id: int, agency: str, rows: list[dict[str, Any]]) -> None:

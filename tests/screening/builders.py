@@ -26,6 +26,7 @@ from linewatch.settings import Settings
 from linewatch.store.analytics import arrow_schema, feed_file
 from linewatch.store.tables import metadata
 from linewatch.store.tables_linkage import linkage_run, subject, subject_member
+from tests.feed_rows import insert_feed
 
 LOADED_AT = datetime(2026, 9, 1, 12, 0)
 
@@ -93,31 +94,12 @@ class County:
 
     def write(self, engine: Engine, settings: Settings) -> None:
         model = default_model()
-        feed = metadata.tables["feed"]
         feeds: dict[str, int] = {}
         with engine.begin() as connection:
 
             def feed_of(agency: str) -> int:
                 if agency not in feeds:
-                    feeds[agency] = int(
-                        connection.execute(
-                            insert(feed).values(
-                                agency=agency,
-                                mapping="test",
-                                file_name=f"{agency}.csv",
-                                content_sha256=f"{agency:0<64}"[:64],
-                                encoding="utf-8",
-                                status="loaded",
-                                rows_read=0,
-                                rows_loaded=0,
-                                rows_rejected=0,
-                                records={},
-                                loaded_at=LOADED_AT,
-                                loaded_by="test",
-                                seconds=0.0,
-                            )
-                        ).inserted_primary_key[0]
-                    )  # type: ignore[index]
+                    feeds[agency] = insert_feed(connection, agency, loaded_at=LOADED_AT, digest=f"{agency:0<64}"[:64])
                 return feeds[agency]
 
             def stored(schema_name: str, rows: list[dict[str, Any]]) -> None:

@@ -8,7 +8,7 @@ the OpenAPI document (``x-linewatch-permission``, ``x-linewatch-operation``) for
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, NoReturn
@@ -43,6 +43,30 @@ class Caller:
             return self.state.policy.scope(self.principal, purpose, self.today, reason)
         except AccessDenied as error:
             self.deny(str(error), operation, purpose=purpose, reason=reason)
+
+    def consulted(
+        self,
+        purpose: str,
+        *,
+        reason: str | None = None,
+        subjects: Iterable[str] = (),
+        records: Iterable[str] = (),
+        detail: dict[str, Any] | None = None,
+    ) -> None:
+        """Audit what this request showed (s.62 consultation), in a transaction of its own."""
+        append_now(
+            self.state.engine,
+            AuditEvent(
+                Operation.consultation,
+                self.action,
+                self.principal,
+                purpose=purpose,
+                reason=reason,
+                subjects=tuple(subjects),
+                records=tuple(records),
+                detail=detail or {},
+            ),
+        )
 
     @property
     def today(self) -> date:

@@ -139,6 +139,13 @@ class ChunkMapper:
         def column(name: str) -> Column:
             return chunk.columns.get(name, absent)
 
+        return self.map_columns(column, numbers)
+
+    def map_columns(
+        self, column: Callable[[str], Column], numbers: list[int]
+    ) -> tuple[list[tuple[Schema, Batch]], dict[int, list[RowError]]]:
+        """Batches and problems from the chunk's columns (`column(name)`: one cell per row, None
+        for an empty or absent cell), for the rows numbered `numbers`."""
         problems: dict[int, list[RowError]] = {}
 
         def problem(index: int, error: RowError) -> None:

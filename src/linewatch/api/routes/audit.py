@@ -13,8 +13,7 @@ from linewatch.api.pagination import PageRequest, page_info, page_request
 from linewatch.api.problems import problem_responses
 from linewatch.api.schemas import Page
 from linewatch.api.security import Caller, access, signed_in
-from linewatch.audit.chain import append_now
-from linewatch.audit.events import AuditEvent, Operation
+from linewatch.audit.events import Operation
 from linewatch.audit.queries import AuditFilter, find_events, who_looked_at
 from linewatch.audit.verify import checkpoint_path, verify_chain
 
@@ -33,16 +32,10 @@ OPERATIONS = Literal[
 
 
 def _log(caller: Caller, subjects: tuple[str, ...], detail: dict[str, Any]) -> None:
-    append_now(
-        caller.state.engine,
-        AuditEvent(
-            Operation.consultation,
-            caller.action,
-            caller.principal,
-            purpose="oversight",
-            subjects=subjects,
-            detail=detail,
-        ),
+    caller.consulted(
+        "oversight",
+        subjects=subjects,
+        detail=detail,
     )
 
 

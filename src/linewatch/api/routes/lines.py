@@ -11,8 +11,7 @@ from linewatch.api.problems import not_found, problem_responses
 from linewatch.api.schemas import Page
 from linewatch.api.security import Caller, access, signed_in
 from linewatch.api.services.lines import COMMS_OWNER, LinesCache, can_see_lines, line_detail, line_summaries
-from linewatch.audit.chain import append_now
-from linewatch.audit.events import AuditEvent, Operation, record_ref
+from linewatch.audit.events import Operation, record_ref
 
 router = APIRouter(prefix="/lines", tags=["lines"], responses=problem_responses(401, 403, 404, 422))
 
@@ -46,15 +45,9 @@ def list_lines(
     _scope(caller, purpose)
     lines = line_summaries(_cache(caller))
     shown = lines[page.offset : page.offset + page.limit]
-    append_now(
-        caller.state.engine,
-        AuditEvent(
-            Operation.consultation,
-            caller.action,
-            caller.principal,
-            purpose=purpose,
-            records=tuple(f"line:{x['line_id']}" for x in shown),
-        ),
+    caller.consulted(
+        purpose,
+        records=tuple(f"line:{x['line_id']}" for x in shown),
     )
     return Page(items=shown, **page_info(page, len(lines)).model_dump())
 
@@ -73,15 +66,9 @@ def get_line(
     if detail is None:
         raise not_found(f"no line {line_id}")
     linked = detail["linked_records"]
-    append_now(
-        caller.state.engine,
-        AuditEvent(
-            Operation.consultation,
-            caller.action,
-            caller.principal,
-            purpose=purpose,
-            subjects=tuple(r["subject_id"] for r in linked if r["subject_id"]),
-            records=(f"line:{line_id}", *(record_ref("Person", r["agency"], r["source_id"]) for r in linked)),
-        ),
+    caller.consulted(
+        purpose,
+        subjects=tuple(r["subject_id"] for r in linked if r["subject_id"]),
+        records=(f"line:{line_id}", *(record_ref("Person", r["agency"], r["source_id"]) for r in linked)),
     )
     return detail

@@ -16,8 +16,7 @@ from linewatch.api.pagination import PageRequest, page_info, page_request
 from linewatch.api.problems import Problem, not_found, problem_responses
 from linewatch.api.security import Caller, access, signed_in
 from linewatch.api.services.places import evidence_view, reasons_view, visible_subjects
-from linewatch.audit.chain import append_now
-from linewatch.audit.events import AuditEvent, Operation
+from linewatch.audit.events import Operation
 from linewatch.places import service
 from linewatch.places.context import PlacesError
 from linewatch.places.geojson import LAYERS
@@ -35,21 +34,6 @@ _SUBJECT_LISTS = ("young_people", "subjects", "children")
 
 def not_run(error: Exception) -> Problem:
     return Problem(409, "places-not-run", "The places analysis has not been run", str(error))
-
-
-def _audit(caller: Caller, purpose: str, reason: str | None, subjects: list[str], records: list[str]) -> None:
-    append_now(
-        caller.state.engine,
-        AuditEvent(
-            Operation.consultation,
-            caller.action,
-            caller.principal,
-            purpose=purpose,
-            reason=reason,
-            subjects=tuple(subjects),
-            records=tuple(records),
-        ),
-    )
 
 
 def _agencies(caller: Caller) -> list[str]:
@@ -103,7 +87,7 @@ def _list(
     items = _read(read, caller.state.settings, *args)
     agencies = _agencies(caller)
     shown = items[page.offset : page.offset + page.limit]
-    _audit(caller, purpose, reason, [], [f"{key}:{getattr(item, key)}" for item in shown])
+    caller.consulted(purpose, reason=reason, records=[f"{key}:{getattr(item, key)}" for item in shown])
     return {
         "items": [_summary(scope, item, agencies) for item in shown],
         **page_info(page, len(items)).model_dump(),
@@ -117,7 +101,7 @@ def _item(caller: Caller, purpose: str, reason: str | None, key: str, wanted: st
     if item is None:
         raise not_found(f"no {key.replace('_', ' ')} {wanted}")
     body, named, refs = _detail(caller, scope, item)
-    _audit(caller, purpose, reason, named, [f"{key}:{wanted}", *refs])
+    caller.consulted(purpose, reason=reason, subjects=named, records=[f"{key}:{wanted}", *refs])
     return body
 
 
@@ -238,7 +222,12 @@ def geojson_layer(
         for feature in features:
             wanted = str(feature.get("id"))
             _layer_reasons(scope, feature["properties"], findings.get(wanted), evidence.get(wanted, ()), agencies)
-    _audit(caller, purpose, reason, [], [f"layer:{layer}", *(f"{layer}:{f.get('id')}" for f in features[:200])])
+    caller.consulted(
+        purpose,
+        reason=reason,
+        subjects=[],
+        records=[f"layer:{layer}", *(f"{layer}:{f.get('id')}" for f in features[:200])],
+    )
     return found
 
 

@@ -12,8 +12,7 @@ from linewatch.api.problems import not_found, problem_responses
 from linewatch.api.schemas import Page
 from linewatch.api.security import Caller, access, signed_in
 from linewatch.api.services.reviews import decide_review, list_review_ids, load_review, review_view, shown_refs
-from linewatch.audit.chain import append_now
-from linewatch.audit.events import AuditEvent, Operation
+from linewatch.audit.events import Operation
 
 router = APIRouter(prefix="/reviews", tags=["review queue"], responses=problem_responses(401, 403, 404, 422))
 
@@ -43,16 +42,10 @@ def list_reviews(
         item_refs, item_subjects = shown_refs(item, scope)
         refs += item_refs
         subjects += item_subjects
-    append_now(
-        caller.state.engine,
-        AuditEvent(
-            Operation.consultation,
-            caller.action,
-            caller.principal,
-            purpose=purpose,
-            subjects=tuple(subjects),
-            records=tuple(refs),
-        ),
+    caller.consulted(
+        purpose,
+        subjects=tuple(subjects),
+        records=tuple(refs),
     )
     return Page(items=items, **page_info(page, total).model_dump())
 
@@ -67,16 +60,10 @@ def get_review(
     if item is None:
         raise not_found(f"no review item {review_id}")
     refs, subjects = shown_refs(item, scope)
-    append_now(
-        caller.state.engine,
-        AuditEvent(
-            Operation.consultation,
-            caller.action,
-            caller.principal,
-            purpose=purpose,
-            subjects=tuple(subjects),
-            records=tuple(refs),
-        ),
+    caller.consulted(
+        purpose,
+        subjects=tuple(subjects),
+        records=tuple(refs),
     )
     return review_view(scope, item)
 

@@ -14,8 +14,7 @@ from linewatch.api.pagination import PageRequest, page_request
 from linewatch.api.problems import Problem, bad_request, not_found, problem_responses
 from linewatch.api.security import Caller, access, signed_in
 from linewatch.api.services.screening import changes_view, screening_view, sees_subject, triage_view
-from linewatch.audit.chain import append_now
-from linewatch.audit.events import AuditEvent, Operation, record_ref
+from linewatch.audit.events import Operation, record_ref
 from linewatch.model import default_model
 from linewatch.screening import service
 from linewatch.screening.definitions import Level
@@ -31,21 +30,6 @@ SUBJECT_ID = Path(..., pattern=r"^S\d{7,12}$", description="e.g. S0000001")
 
 def not_screened(error: Exception) -> Problem:
     return Problem(409, "not-screened", "No screening has been run", str(error))
-
-
-def _audit(caller: Caller, purpose: str, reason: str | None, subjects: list[str], records: list[str]) -> None:
-    append_now(
-        caller.state.engine,
-        AuditEvent(
-            Operation.consultation,
-            caller.action,
-            caller.principal,
-            purpose=purpose,
-            reason=reason,
-            subjects=tuple(subjects),
-            records=tuple(records),
-        ),
-    )
 
 
 def _require_subject(caller: Caller, scope: Scope, subject_id: str) -> None:
@@ -81,7 +65,12 @@ def triage(
         raise bad_request(str(error)) from None
     with caller.state.engine.connect() as connection:
         body = triage_view(connection, scope, found)
-    _audit(caller, purpose, reason, [row["subject_id"] for row in body["rows"]], [f"screening_run:{found.run.run_id}"])
+    caller.consulted(
+        purpose,
+        reason=reason,
+        subjects=[row["subject_id"] for row in body["rows"]],
+        records=[f"screening_run:{found.run.run_id}"],
+    )
     return body
 
 
@@ -135,7 +124,7 @@ def missing(
     if repeats_open:
         subjects |= {r.subject_id for r in overview.repeats}
     body["episodes_withheld_from"] = sorted(hidden_agencies)
-    _audit(caller, purpose, reason, sorted(subjects), shown)
+    caller.consulted(purpose, reason=reason, subjects=sorted(subjects), records=shown)
     return body
 
 
@@ -157,7 +146,7 @@ def subject_screening(
     if found is None:
         raise not_found(f"{subject_id} was not screened (out of scope or unknown)")
     body, shown = screening_view(scope, found)
-    _audit(caller, purpose, reason, [subject_id], shown)
+    caller.consulted(purpose, reason=reason, subjects=[subject_id], records=shown)
     return body
 
 
@@ -181,5 +170,5 @@ def subject_changes(
     if changes is None:
         raise not_found(f"{subject_id} was not screened (out of scope or unknown)")
     body, shown = changes_view(scope, changes, current)
-    _audit(caller, purpose, reason, [subject_id], shown)
+    caller.consulted(purpose, reason=reason, subjects=[subject_id], records=shown)
     return body

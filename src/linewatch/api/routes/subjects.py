@@ -82,23 +82,17 @@ def search_subjects(
         }
         for hit in shown
     ]
-    append_now(
-        caller.state.engine,
-        AuditEvent(
-            Operation.consultation,
-            caller.action,
-            caller.principal,
-            purpose=purpose,
-            reason=reason,
-            subjects=tuple(h.subject_id for h in shown),
-            records=tuple(record_ref("Person", r.agency, r.source_id) for h in shown for r in h.records),
-            detail={
-                "searched_by": [
-                    k for k, v in (("name", name), ("date_of_birth", date_of_birth), ("identifier", identifier)) if v
-                ],
-                "results": len(hits),
-            },
-        ),
+    caller.consulted(
+        purpose,
+        reason=reason,
+        subjects=tuple(h.subject_id for h in shown),
+        records=tuple(record_ref("Person", r.agency, r.source_id) for h in shown for r in h.records),
+        detail={
+            "searched_by": [
+                k for k, v in (("name", name), ("date_of_birth", date_of_birth), ("identifier", identifier)) if v
+            ],
+            "results": len(hits),
+        },
     )
     return SearchPage(items=items, **page_info(page, len(hits)).model_dump())  # type: ignore[arg-type]
 
@@ -132,18 +126,12 @@ def get_subject(
     if found is None:
         raise not_found(f"no subject {subject_id} that you may see")
     profile, refs = found
-    append_now(
-        caller.state.engine,
-        AuditEvent(
-            Operation.consultation,
-            caller.action,
-            caller.principal,
-            purpose=purpose,
-            reason=reason,
-            subjects=(subject_id,),
-            records=tuple(refs),
-            detail={"agreements": list(scope.agreements)},
-        ),
+    caller.consulted(
+        purpose,
+        reason=reason,
+        subjects=(subject_id,),
+        records=tuple(refs),
+        detail={"agreements": list(scope.agreements)},
     )
     return fast_json(profile)
 
